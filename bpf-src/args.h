@@ -1,0 +1,150 @@
+/* args.h - storing typed arguments into a record (the wire format of
+ * tracee.h). Every store takes the write offset and returns the next one;
+ * offsets are masked so the verifier can prove each write stays inside the
+ * scratch buffer, and variable-size values stop once ARGS_ROOM is used, so a
+ * record never outgrows TRACEE_RECORD_MAX. A value that cannot be read is
+ * stored as ARG_NONE rather than dropped, keeping arguments in table order. */
+#ifndef TRACEE_ARGS_H
+#define TRACEE_ARGS_H
+
+#include "submit.h"
+
+#define OFF_MASK  (TRACEE_RECORD_MAX - 1)
+#define STR_MASK  (TRACEE_STR_MAX - 1)
+#define ARGS_ROOM (TRACEE_RECORD_MAX - TRACEE_STR_MAX - 64)
+
+/* Mask an offset in a way the compiler cannot drop as redundant: the verifier
+ * does not see the range checks the compiler used to prove it so. */
+#define off__bound(off) ({ __u32 __o = (off); barrier_var(__o); __o & OFF_MASK; })
+
+static __always_inline __u32 store__none(struct scratch *s, __u32 off)
+{
+	off = off__bound(off);
+	s->buf[off] = ARG_NONE;
+	return off + 1;
+}
+
+static __always_inline __u32 store__u32(struct scratch *s, __u32 off, __u8 kind, __u32 v)
+{
+	off = off__bound(off);
+	s->buf[off] = kind;
+	__builtin_memcpy(&s->buf[off + 1], &v, sizeof(v));
+	return off + 1 + sizeof(v);
+}
+
+static __always_inline __u32 store__u64(struct scratch *s, __u32 off, __u8 kind, __u64 v)
+{
+	off = off__bound(off);
+	s->buf[off] = kind;
+	__builtin_memcpy(&s->buf[off + 1], &v, sizeof(v));
+	return off + 1 + sizeof(v);
+}
+
+/* A NUL-terminated string from user (or kernel) memory, stored without its NUL. */
+static __always_inline __u32 store__str(struct scratch *s, __u32 off, const void *src, bool user)
+{
+	long n;
+	__u32 len;
+
+	off = off__bound(off);
+	if (off > ARGS_ROOM || !src)
+		return store__none(s, off);
+	n = user ? bpf_probe_read_user_str(&s->buf[off + 5], TRACEE_STR_MAX, src)
+		 : bpf_probe_read_kernel_str(&s->buf[off + 5], TRACEE_STR_MAX, src);
+	if (n <= 0)
+		return store__none(s, off);
+	len = (n - 1) & STR_MASK;
+	s->buf[off] = ARG_STR;
+	__builtin_memcpy(&s->buf[off + 1], &len, sizeof(len));
+	return off + 5 + len;
+}
+
+/* One array element: u32 length + bytes; 0 when it cannot be read. */
+static __always_inline __u32 store__array_elem(struct scratch *s, __u32 off, const char *src)
+{
+	long n;
+	__u32 len;
+
+	off = off__bound(off);
+	n = bpf_probe_read_user_str(&s->buf[off + 4], TRACEE_STR_MAX, src);
+	if (n <= 0)
+		return 0;
+	len = (n - 1) & STR_MASK;
+	__builtin_memcpy(&s->buf[off], &len, sizeof(len));
+	return off + 4 + len;
+}
+
+/* argv/envp: up to TRACEE_ARGV_MAX elements; a cut array ends with "...".
+ * ARGS_ROOM leaves room for one whole element plus the marker. */
+static __always_inline __u32 store__str_array(struct scratch *s, __u32 off, const char *const *uarr)
+{
+	__u32 start = off__bound(off), count = 0, next, len = 3;
+	const char *p = NULL;
+	bool cut = false;
+	int i;
+
+	if (start > ARGS_ROOM || !uarr)
+		return store__none(s, start);
+	off = start + 5;
+	for (i = 0; i < TRACEE_ARGV_MAX; i++) {
+		if (bpf_probe_read_user(&p, sizeof(p), &uarr[i]) || !p)
+			break;
+		if (off > ARGS_ROOM) {
+			cut = true;
+			break;
+		}
+		next = store__array_elem(s, off, p);
+		if (!next)
+			break;
+		off = next;
+		count++;
+	}
+	if (i == TRACEE_ARGV_MAX && !bpf_probe_read_user(&p, sizeof(p), &uarr[i]) && p)
+		cut = true;
+	if (cut) {
+		off = off__bound(off);
+		__builtin_memcpy(&s->buf[off], &len, sizeof(len));
+		__builtin_memcpy(&s->buf[off + 4], "...", 3);
+		off += 7;
+		count++;
+	}
+	s->buf[start] = ARG_STR_ARRAY;
+	__builtin_memcpy(&s->buf[start + 1], &count, sizeof(count));
+	return off;
+}
+
+/* A syscall's six register arguments, each read as the event table says. */
+static __always_inline __u32 store__syscall_args(struct scratch *s, __u32 off,
+						 const struct event_config *cfg, const __u64 *args)
+{
+	struct event_header *h = (struct event_header *)s->buf;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		if (i >= cfg->argnum)
+			break;
+		switch (cfg->kinds[i]) {
+		case ARG_INT:
+		case ARG_UINT:
+			off = store__u32(s, off, cfg->kinds[i], (__u32)args[i]);
+			break;
+		case ARG_LONG:
+		case ARG_ULONG:
+		case ARG_PTR:
+			off = store__u64(s, off, cfg->kinds[i], args[i]);
+			break;
+		case ARG_STR:
+			off = store__str(s, off, (const void *)args[i], true);
+			break;
+		case ARG_STR_ARRAY:
+			off = store__str_array(s, off, (const char *const *)args[i]);
+			break;
+		default:
+			off = store__none(s, off);
+		}
+		h->argnum++;
+	}
+	return off;
+}
+
+#endif

@@ -1,0 +1,87 @@
+/* kern_read.h - reading kernel memory in either build mode.
+ *
+ * The object is built from BTF (TRACEE_CORE: vmlinux.h, CO-RE relocations)
+ * or from the kernel's own headers (no CO-RE, offsets fixed at build time).
+ * READ_KERN(expr) reads one field the right way in both, so the rest of the
+ * program is written once. The task__* helpers extract what an event header
+ * needs from a task_struct. */
+#ifndef TRACEE_KERN_READ_H
+#define TRACEE_KERN_READ_H
+
+#ifdef TRACEE_CORE
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#define READ_KERN(expr) ({ typeof(expr) __v = 0; \
+	bpf_core_read(&__v, sizeof(__v), &(expr)); __v; })
+#else
+#include <linux/types.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/nsproxy.h>
+#include <linux/pid_namespace.h>
+#include <linux/mount.h>
+#include <linux/utsname.h>
+#include <linux/binfmts.h>
+#include <linux/ptrace.h>
+#include <linux/fs.h>
+#include <uapi/linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#define READ_KERN(expr) ({ typeof(expr) __v = 0; \
+	bpf_probe_read_kernel(&__v, sizeof(__v), &(expr)); __v; })
+/* mnt_namespace is private to fs/; its ns member comes first. */
+struct mnt_namespace { struct ns_common ns; };
+#endif
+
+#include "tracee.h"
+
+static __always_inline struct task_struct *task__current(void)
+{
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+/* The task's pid number as its own pid namespace sees it. */
+static __always_inline __u32 task__ns_pid(struct task_struct *task)
+{
+	struct pid *pid = READ_KERN(task->thread_pid);
+	unsigned int level = READ_KERN(pid->level);
+
+	return READ_KERN(pid->numbers[level].nr);
+}
+
+static __always_inline __u32 task__pid_ns_inum(struct task_struct *task)
+{
+	struct pid *pid = READ_KERN(task->thread_pid);
+	unsigned int level = READ_KERN(pid->level);
+	struct pid_namespace *ns = READ_KERN(pid->numbers[level].ns);
+
+	return READ_KERN(ns->ns.inum);
+}
+
+static __always_inline __u32 task__mnt_ns_inum(struct task_struct *task)
+{
+	struct nsproxy *nsp = READ_KERN(task->nsproxy);
+	struct mnt_namespace *mnt = READ_KERN(nsp->mnt_ns);
+
+	return READ_KERN(mnt->ns.inum);
+}
+
+static __always_inline void task__uts_name(struct task_struct *task, char *dst, __u32 len)
+{
+	struct nsproxy *nsp = READ_KERN(task->nsproxy);
+	struct uts_namespace *uts = READ_KERN(nsp->uts_ns);
+
+	bpf_probe_read_kernel_str(dst, len, &uts->name.nodename);
+}
+
+/* Thread-group start: what process:new compares against tracee's start. */
+static __always_inline __u64 task__group_start_time(struct task_struct *task)
+{
+	struct task_struct *leader = READ_KERN(task->group_leader);
+
+	return READ_KERN(leader->start_time);
+}
+
+#endif

@@ -1,0 +1,81 @@
+/* maps.h - the maps and the load-time configuration of the eBPF program.
+ * User space sets the const volatile globals before load (rodata) and fills
+ * event_config and traced_tgids after load. */
+#ifndef TRACEE_MAPS_H
+#define TRACEE_MAPS_H
+
+#include "kern_read.h"
+
+/* Configuration, frozen at load. */
+const volatile __u32 tracee_tgid = 0;           /* never trace ourselves */
+const volatile __u32 trace_mode = TRACE_PROCESS_NEW;
+const volatile __u64 start_time_ns = 0;         /* CLOCK_MONOTONIC at start */
+const volatile __u64 wakeup_bytes = 1 << 20;    /* wake the reader past this much data */
+
+/* What a task is and whether we trace it, decided once per thread and kept
+ * until it exits (or execs); also the syscall in flight between entry and exit. */
+struct task_info {
+	__u64 args[6];
+	__s32 syscall;          /* in flight; -1 when none we want */
+	__u8 traced;
+	__u8 pad[3];
+	__u32 pid, tid, ppid;   /* in the task's pid namespace */
+	__u32 host_ppid;
+	__u32 mnt_ns, pid_ns;
+	char uts_name[TRACEE_UTS_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);  /* resized by --perf-buffer-size */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TRACEE_MAX_EVENTS);
+	__type(key, __u32);
+	__type(value, struct event_config);
+} event_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);             /* tid */
+	__type(value, struct task_info);
+} task_info SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);             /* tgid */
+	__type(value, __u8);
+} traced_tgids SEC(".maps");
+
+/* A record is built here, then copied into the ring buffer at its real size. */
+struct scratch {
+	char buf[TRACEE_RECORD_MAX + TRACEE_STR_MAX + 64];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STAT_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} stats SEC(".maps");
+
+static __always_inline void stats__inc(__u32 which)
+{
+	__u64 *v = bpf_map_lookup_elem(&stats, &which);
+
+	if (v)
+		*v += 1;
+}
+
+#endif

@@ -1,0 +1,57 @@
+/* submit.h - building a record in the per-CPU scratch buffer and handing it
+ * to the ring buffer. Records are copied at their real size; the reader is
+ * woken only once wakeup_bytes are waiting (it also drains on a timeout),
+ * which is what keeps tracing a busy program cheap. Drops are counted. */
+#ifndef TRACEE_SUBMIT_H
+#define TRACEE_SUBMIT_H
+
+#include "maps.h"
+
+static __always_inline struct scratch *scratch__get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scratch_map, &zero);
+}
+
+/* Fill the header common to every event of the current task. */
+static __always_inline struct event_header *record__init(struct scratch *s, const struct task_info *ti,
+							 __u32 event_id, __s64 retval)
+{
+	struct event_header *h = (struct event_header *)s->buf;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	h->ts = bpf_ktime_get_boot_ns();
+	h->retval = retval;
+	h->event_id = event_id;
+	h->host_pid = pid_tgid >> 32;
+	h->host_tid = (__u32)pid_tgid;
+	h->uid = (__u32)bpf_get_current_uid_gid();
+	h->pid = ti->pid;
+	h->tid = ti->tid;
+	h->ppid = ti->ppid;
+	h->host_ppid = ti->host_ppid;
+	h->mnt_ns = ti->mnt_ns;
+	h->pid_ns = ti->pid_ns;
+	h->argnum = 0;
+	h->flags = 0;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	__builtin_memcpy(h->uts_name, ti->uts_name, sizeof(h->uts_name));
+	return h;
+}
+
+static __always_inline void ringbuf__submit(struct scratch *s, __u32 size)
+{
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	size &= TRACEE_RECORD_MAX - 1;
+	if (size < sizeof(struct event_header))
+		return;
+	((struct event_header *)s->buf)->size = size;
+	if (bpf_ringbuf_output(&events, s->buf, size, flags))
+		stats__inc(STAT_LOST);
+}
+
+#endif

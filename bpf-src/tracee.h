@@ -1,0 +1,87 @@
+/* tracee.h - the record format shared by the eBPF program and user space.
+ *
+ * One ring-buffer record per event: a struct event_header followed by
+ * hdr.argnum typed arguments. Each argument is a one-byte wire tag (enum
+ * arg_kind) followed by its value:
+ *   ARG_INT/ARG_UINT      4 bytes
+ *   ARG_LONG/ARG_ULONG/ARG_PTR 8 bytes
+ *   ARG_STR/ARG_BYTES     u32 length, then that many bytes (strings carry no NUL)
+ *   ARG_STR_ARRAY         u32 count, then count x (u32 length + bytes); when the
+ *                         array was cut, the last element is the marker "..."
+ *   ARG_NONE              nothing: the value could not be read
+ * All multi-byte values are host-endian and unaligned. User space treats every
+ * record as untrusted and bounds-checks each read against hdr.size.
+ */
+#ifndef TRACEE_RECORD_H
+#define TRACEE_RECORD_H
+
+#define TRACEE_COMM_LEN      16
+#define TRACEE_UTS_LEN       16
+#define TRACEE_MAX_ARGS      8      /* syscalls use 6; other events up to 8 */
+#define TRACEE_MAX_EVENTS    2048   /* ids 0..1023 are syscall numbers */
+#define TRACEE_EVENT_BASE    1000   /* first id of a non-syscall event */
+#define TRACEE_RECORD_MAX    16384  /* largest record; a power of two */
+#define TRACEE_STR_MAX       4096   /* one string argument, including the NUL */
+#define TRACEE_ARGV_MAX      32     /* argv elements read before the cut marker */
+
+enum arg_kind {
+	ARG_NONE = 0,
+	ARG_INT,
+	ARG_UINT,
+	ARG_LONG,
+	ARG_ULONG,
+	ARG_PTR,
+	ARG_STR,
+	ARG_STR_ARRAY,
+	ARG_BYTES,
+	ARG_KIND_MAX,
+};
+
+/* Non-syscall event ids, as later Tracee numbers them. */
+enum tracee_event_id {
+	EVENT_SYS_ENTER = TRACEE_EVENT_BASE,
+	EVENT_SYS_EXIT,
+	EVENT_SCHED_PROCESS_FORK,
+	EVENT_SCHED_PROCESS_EXEC,
+	EVENT_SCHED_PROCESS_EXIT,
+};
+
+/* Trace modes; set in the object's rodata before load. */
+enum trace_mode {
+	TRACE_PROCESS_NEW = 0,  /* thread groups started after tracee */
+	TRACE_PROCESS_ALL,      /* everything but tracee itself */
+	TRACE_PROCESS_FOLLOW,   /* tgids in the traced_tgids map and their descendants */
+};
+
+/* How the kernel side treats one event; the loader fills this per event id
+ * from the event table into the event_config map. */
+struct event_config {
+	unsigned char enabled;
+	unsigned char argnum;
+	unsigned char at_entry;                 /* emit at syscall entry, not exit */
+	unsigned char kinds[TRACEE_MAX_ARGS];   /* enum arg_kind to read, per argument */
+};
+
+struct event_header {
+	unsigned long long ts;          /* ns since boot (bpf_ktime_get_boot_ns) */
+	long long retval;
+	unsigned int event_id;
+	unsigned int pid, tid, ppid;    /* in the task's own pid namespace */
+	unsigned int host_pid, host_tid, host_ppid;
+	unsigned int uid;
+	unsigned int mnt_ns, pid_ns;    /* namespace inode numbers */
+	unsigned int size;              /* whole record, header included */
+	unsigned short argnum;
+	unsigned short flags;
+	char comm[TRACEE_COMM_LEN];
+	char uts_name[TRACEE_UTS_LEN];
+};
+
+/* Counters kept per CPU by the kernel side. */
+enum tracee_stat {
+	STAT_LOST = 0,      /* ring buffer full: record dropped */
+	STAT_ERRORS,        /* a map update or read failed */
+	STAT_MAX,
+};
+
+#endif /* TRACEE_RECORD_H */

@@ -1,0 +1,225 @@
+/* loader.c - the libbpf side of tracee: open -> configure -> load ->
+ * select events -> attach, with one cleanup path (loader_close). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "events.h"
+#include "loader.h"
+
+static bool libbpf_debug;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (!libbpf_debug)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void loader_err(const char *what, int err)
+{
+	fprintf(stderr, "tracee: %s: %s%s\n", what, strerror(-err),
+		libbpf_debug ? "" : " (run with --debug for libbpf's log)");
+}
+
+static struct bpf_map *map_by_suffix(struct bpf_object *obj, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	struct bpf_map *map;
+
+	bpf_object__for_each_map(map, obj) {
+		const char *name = bpf_map__name(map);
+		size_t len = strlen(name);
+
+		if (len >= n && strcmp(name + len - n, suffix) == 0)
+			return map;
+	}
+	return NULL;
+}
+
+/* Set a `const volatile` global before load, found by name in the .rodata
+ * datasec of the object's BTF (we have no skeleton: the object is built at
+ * run time). libbpf 1.1 hands the mmaped initial image out as const; it is
+ * the skeleton's writable view all the same. */
+static int rodata_set(struct bpf_object *obj, const char *name, const void *val, size_t size)
+{
+	struct bpf_map *map = map_by_suffix(obj, ".rodata");
+	const struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	size_t data_size;
+	char *data;
+	int id;
+
+	if (!map || !btf || !(data = (char *)bpf_map__initial_value(map, &data_size)))
+		return -ENOENT;
+	id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	if (id < 0)
+		return -ENOENT;
+	sec = btf__type_by_id(btf, id);
+	vs = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vs++) {
+		const struct btf_type *var = btf__type_by_id(btf, vs->type);
+
+		if (strcmp(btf__name_by_offset(btf, var->name_off), name) != 0)
+			continue;
+		if (vs->size != size || vs->offset + size > data_size)
+			return -EINVAL;
+		memcpy(data + vs->offset, val, size);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int configure(struct bpf_object *obj, const struct tracee_config *cfg, uint64_t start_time_ns)
+{
+	uint32_t tgid = (uint32_t)getpid(), mode = cfg->trace_mode;
+	uint64_t wakeup = (uint64_t)cfg->rb_pages * 4096 / 16;
+	struct bpf_map *rb = bpf_object__find_map_by_name(obj, "events");
+	int err;
+
+	if ((err = rodata_set(obj, "tracee_tgid", &tgid, sizeof(tgid))) ||
+	    (err = rodata_set(obj, "trace_mode", &mode, sizeof(mode))) ||
+	    (err = rodata_set(obj, "start_time_ns", &start_time_ns, sizeof(start_time_ns))) ||
+	    (err = rodata_set(obj, "wakeup_bytes", &wakeup, sizeof(wakeup))))
+		return err;
+	if (!rb)
+		return -ENOENT;
+	return bpf_map__set_max_entries(rb, cfg->rb_pages * 4096);
+}
+
+/* The environment is private and large: read only its address by default. */
+static unsigned char arg_kind_to_read(const struct arg_def *a)
+{
+	if (a->kind == ARG_STR_ARRAY && strcmp(a->name, "envp") == 0)
+		return ARG_PTR;
+	return a->kind;
+}
+
+/* The kernel side reads each selected event's arguments as the table says. */
+static int select_events(int fd, const struct tracee_config *cfg)
+{
+	for (uint32_t id = 0; id < TRACEE_MAX_EVENTS; id++) {
+		const struct event_def *d = events_by_id((int)id);
+		struct event_config ec = { 0 };
+
+		if (!cfg->selected[id] || !d)
+			continue;
+		ec.enabled = 1;
+		ec.argnum = d->argnum;
+		ec.at_entry = d->at_entry;
+		for (int i = 0; i < d->argnum && i < TRACEE_MAX_ARGS; i++)
+			ec.kinds[i] = arg_kind_to_read(&d->args[i]);
+		if (bpf_map_update_elem(fd, &id, &ec, BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+static int attach_all(struct loader *l)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, l->obj) {
+		struct bpf_link *link;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		if (l->nlinks == LOADER_MAX_LINKS)
+			return -E2BIG;
+		link = bpf_program__attach(prog);
+		if (!link)
+			return -errno;
+		l->links[l->nlinks++] = link;
+		if (libbpf_debug)
+			fprintf(stderr, "tracee: attached %s (%s)\n", bpf_program__name(prog),
+				bpf_program__section_name(prog));
+	}
+	return 0;
+}
+
+static int map_fd(struct bpf_object *obj, const char *name)
+{
+	return bpf_object__find_map_fd_by_name(obj, name);
+}
+
+int loader_start(struct loader *l, const void *obj, size_t len, const struct tracee_config *cfg,
+		 uint64_t start_time_ns)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tracee");
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	libbpf_debug = cfg->debug;
+	libbpf_set_print(libbpf_print);
+	l->obj = bpf_object__open_mem(obj, len, &opts);
+	if (!l->obj) {
+		err = -errno;
+		l->obj = NULL;
+		loader_err("cannot open the eBPF object", err);
+		return err;
+	}
+	if ((err = configure(l->obj, cfg, start_time_ns))) {
+		loader_err("the eBPF object lacks tracee's configuration (stale object? rebuild with --build-policy always)", err);
+		return err;
+	}
+	if ((err = bpf_object__load(l->obj))) {
+		loader_err("loading the eBPF object into the kernel failed", err);
+		return err;
+	}
+	l->events_fd = map_fd(l->obj, "events");
+	l->stats_fd = map_fd(l->obj, "stats");
+	l->traced_fd = map_fd(l->obj, "traced_tgids");
+	l->task_fd = map_fd(l->obj, "task_info");
+	if ((err = select_events(map_fd(l->obj, "event_config"), cfg))) {
+		loader_err("selecting events failed", err);
+		return err;
+	}
+	if ((err = attach_all(l))) {
+		loader_err("attaching the eBPF programs failed", err);
+		return err;
+	}
+	return 0;
+}
+
+/* Mark the process followed, and forget any decision its threads were given
+ * before (they may have made syscalls before we got here). */
+int loader_follow(struct loader *l, pid_t pid)
+{
+	uint32_t key = (uint32_t)pid;
+	uint8_t one = 1;
+
+	if (bpf_map_update_elem(l->traced_fd, &key, &one, BPF_ANY))
+		return -errno;
+	bpf_map_delete_elem(l->task_fd, &key);
+	return 0;
+}
+
+int loader_read_stats(struct loader *l, uint64_t out[STAT_MAX])
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t vals[ncpu > 0 ? ncpu : 1];
+
+	if (ncpu <= 0)
+		return ncpu;
+	for (uint32_t k = 0; k < STAT_MAX; k++) {
+		out[k] = 0;
+		if (bpf_map_lookup_elem(l->stats_fd, &k, vals))
+			return -errno;
+		for (int c = 0; c < ncpu; c++)
+			out[k] += vals[c];
+	}
+	return 0;
+}
+
+void loader_close(struct loader *l)
+{
+	for (size_t i = 0; i < l->nlinks; i++)
+		bpf_link__destroy(l->links[i]);
+	l->nlinks = 0;
+	bpf_object__close(l->obj);
+	l->obj = NULL;
+}

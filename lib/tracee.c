@@ -1,0 +1,264 @@
+/* tracee.c - one run of tracee: privileges -> eBPF object (buildpolicy) ->
+ * command started paused -> loader -> pid file -> command released ->
+ * pipeline until a signal or the command's exit -> drain, counters, cleanup. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "libtracee.h"
+#include "loader.h"
+#include "pipeline.h"
+
+#define POLL_MS 50
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop(int sig)
+{
+	stop_requested = sig;
+}
+
+static void on_child(int sig)
+{
+	(void)sig;  /* only interrupts poll; waitpid tells the rest */
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_child;
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static bool has_cap(const struct __user_cap_data_struct d[2], int cap)
+{
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+/* Loading and attaching needs CAP_BPF + CAP_PERFMON (or CAP_SYS_ADMIN);
+ * say so in one line rather than fail deep inside libbpf. */
+static int check_privileges(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = { 0 };
+
+	if (syscall(SYS_capget, &h, d))
+		return 0;
+	if (has_cap(d, CAP_SYS_ADMIN) || (has_cap(d, CAP_BPF) && has_cap(d, CAP_PERFMON)))
+		return 0;
+	fprintf(stderr, "tracee: tracing needs CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN), "
+		"and CAP_SYS_RESOURCE on older kernels: run as root or grant them "
+		"(building with --build-only needs none)\n");
+	return -EPERM;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The command is forked now but blocked on a pipe until tracing is attached,
+ * so its first traced syscall is its execve. */
+struct command {
+	pid_t pid;
+	int release_fd;
+};
+
+static int command_fork(struct command *c, char **argv)
+{
+	int fds[2];
+	char go;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	c->pid = fork();
+	if (c->pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -errno;
+	}
+	if (c->pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		close(fds[1]);
+		if (read(fds[0], &go, 1) != 1)
+			_exit(127);
+		execvp(argv[0], argv);
+		fprintf(stderr, "tracee: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[0]);
+	c->release_fd = fds[1];
+	return 0;
+}
+
+static void command_release(struct command *c)
+{
+	if (write(c->release_fd, "g", 1) != 1)
+		perror("tracee: releasing the command");
+	close(c->release_fd);
+	c->release_fd = -1;
+}
+
+/* Abandon a command that never started (tracing failed to attach). */
+static void command_abort(struct command *c)
+{
+	close(c->release_fd);
+	waitpid(c->pid, NULL, 0);
+}
+
+static int exit_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	return WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus) : 1;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int pidfile_write(const char *dir, char *path, size_t len)
+{
+	char text[32];
+	int fd, n;
+
+	if (mkdir_p(dir, 0755) || snprintf(path, len, "%s/tracee.pid", dir) >= (int)len)
+		return -1;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(text, sizeof(text), "%d\n", (int)getpid());
+	if (write(fd, text, (size_t)n) != n) {
+		close(fd);
+		return -EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+static void print_stats(const struct pipeline *p, struct loader *l)
+{
+	uint64_t kstats[STAT_MAX] = { 0 };
+	struct tracee_stats st = p->stats;
+
+	loader_read_stats(l, kstats);
+	st.lost = kstats[STAT_LOST];
+	st.errors += kstats[STAT_ERRORS];
+	p->printer->print_stats(stderr, &st);
+}
+
+/* Poll until asked to stop, the output reader goes away, or the command
+ * exits; returns the command's exit status (0 without a command). */
+static int trace_loop(struct pipeline *p, const struct command *c)
+{
+	int wstatus, status = 0;
+
+	while (!stop_requested) {
+		if (pipeline_poll(p, POLL_MS) == -EPIPE)
+			return 0;
+		if (c->pid > 0 && waitpid(c->pid, &wstatus, WNOHANG) == c->pid) {
+			status = exit_status(wstatus);
+			break;
+		}
+	}
+	/* Everything the command did was submitted before it was reaped. */
+	pipeline_poll(p, 0);
+	return status;
+}
+
+static int obtain_object(const struct tracee_config *cfg, struct bpf_object_file *obj)
+{
+	struct buildpolicy_opts o = {
+		.policy = cfg->build_policy,
+		.install_path = cfg->install_path,
+		.exe_dir = cfg->exe_dir,
+		.debug = cfg->debug,
+	};
+
+	return buildpolicy_obtain(&o, obj);
+}
+
+int tracee_run(const struct tracee_config *cfg)
+{
+	const struct printer *printer = printer_by_name(cfg->output_format);
+	struct bpf_object_file obj = { 0 };
+	struct command cmd = { .pid = -1, .release_fd = -1 };
+	struct pipeline pipe = { 0 };
+	struct loader l = { 0 };
+	char pidfile[PATH_MAX] = "";
+	uint64_t start_ns = monotonic_ns();
+	int status = 1;
+
+	if (!cfg->build_only && check_privileges())
+		return 1;
+	if (obtain_object(cfg, &obj))
+		return 1;
+	if (cfg->build_only) {
+		printf("%s\n", obj.path);
+		bpf_object_file_free(&obj);
+		return 0;
+	}
+	install_signals();
+	if (cfg->command && command_fork(&cmd, cfg->command)) {
+		perror("tracee: cannot start the command");
+		goto out;
+	}
+	if (loader_start(&l, obj.data, obj.len, cfg, start_ns))
+		goto out;
+	if (cmd.pid > 0 && loader_follow(&l, cmd.pid)) {
+		fprintf(stderr, "tracee: cannot follow pid %d\n", (int)cmd.pid);
+		goto out;
+	}
+	if (pipeline_init(&pipe, l.events_fd, printer, STDOUT_FILENO, cfg->debug)) {
+		fprintf(stderr, "tracee: cannot read the ring buffer\n");
+		goto out;
+	}
+	if (pidfile_write(cfg->output_path, pidfile, sizeof(pidfile)))
+		fprintf(stderr, "tracee: warning: cannot write %s/tracee.pid\n", cfg->output_path);
+	if (cfg->debug)
+		fprintf(stderr, "tracee: ready\n");
+	if (cmd.pid > 0)
+		command_release(&cmd);
+	status = trace_loop(&pipe, &cmd);
+	print_stats(&pipe, &l);
+out:
+	if (cmd.release_fd >= 0)
+		command_abort(&cmd);
+	if (pidfile[0])
+		unlink(pidfile);
+	if (pipe.rb)
+		pipeline_free(&pipe);
+	loader_close(&l);
+	bpf_object_file_free(&obj);
+	return status;
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# setup.sh - install what tracee needs to build and test, from Debian's
+# packages only. Idempotent and fast when everything is present: apt runs only
+# for what is missing. The mirror is whatever the machine's apt sources say.
+#   ./setup.sh          build dependencies
+#   ./setup.sh test     plus what the test suite uses
+set -euo pipefail
+
+BUILD_PKGS=(make cmake gcc g++ pkg-config libbpf-dev libelf-dev zlib1g-dev
+            libclang-cpp19-dev libclang-19-dev llvm-19-dev libclang-common-19-dev)
+TEST_PKGS=(jq strace util-linux procps bc time)
+
+want=("${BUILD_PKGS[@]}")
+[[ "${1:-}" == test ]] && want+=("${TEST_PKGS[@]}")
+
+missing=()
+for p in "${want[@]}"; do
+    dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# tracee reads tracepoints through tracefs; mount it where it is missing.
+if [[ $(id -u) == 0 ]] && ! mountpoint -q /sys/kernel/tracing 2>/dev/null; then
+    mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || true
+fi
+echo "setup: ok"

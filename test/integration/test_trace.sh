@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# test_trace.sh - end to end: tracee -- COMMAND traces exactly that command,
+# in table and JSON, exits with its status, keeps a pid file while it runs.
+source "$(dirname "$0")/lib.sh"
+need_root
+check "object builds" prebuild
+
+# JSON: cat's openat of /etc/hostname, valid lines, exit 0
+# cat's own output (the host name) shares stdout with the events: keep the events
+tracee -o json -e openat -- cat /etc/hostname >"$WORK/all" 2>"$WORK/json.err"
+check "tracee -- cat exits 0" test $? = 0
+grep -v -x -F "$(cat /etc/hostname)" "$WORK/all" >"$WORK/json"
+check "every line is valid JSON" jq -e . "$WORK/json" >/dev/null
+check "openat of /etc/hostname by cat, non-negative return" \
+    jq -e -s 'map(select(.eventName == "openat" and .processName == "cat"
+        and (.args[] | select(.name == "pathname") | .value) == "/etc/hostname"
+        and .returnValue >= 0)) | length == 1' "$WORK/json"
+check "only openat events" jq -e -s 'all(.eventName == "openat")' "$WORK/json"
+check "JSON fields as Tracee names them" jq -e -s '.[0] | has("timestamp") and has("processId")
+    and has("threadId") and has("parentProcessId") and has("hostProcessId") and has("hostThreadId")
+    and has("hostParentProcessId") and has("userId") and has("mountNamespace") and has("pidNamespace")
+    and has("processName") and has("hostName") and has("containerId") and (.eventId | type == "string")
+    and has("eventName") and has("argsNum") and has("returnValue") and (.args | type == "array")' "$WORK/json"
+check "openat args are dirfd, pathname, flags, mode with types" jq -e -s \
+    '[.[0].args[] | .name + ":" + .type] == ["dirfd:int","pathname:const char*","flags:int","mode:mode_t"]' "$WORK/json"
+check "counters on stderr" grep -Eq 'events: [0-9]+, lost: 0, errors: 0' "$WORK/json.err"
+
+# the command's hostProcessId is the one the command reports for itself
+tracee -o json -e execve -- sh -c 'echo $$ >'"$WORK/pid"'; exec true' >"$WORK/pidj" 2>/dev/null
+check "exit status passes through (0)" test $? = 0
+check "hostProcessId is the command's pid" jq -e -s --argjson p "$(cat "$WORK/pid")" \
+    'any(.hostProcessId == $p and .eventName == "execve")' "$WORK/pidj"
+tracee -e exit_group -- sh -c 'exit 7' >/dev/null 2>&1
+check "exit status passes through (7)" test $? = 7
+
+# follow: a grandchild's events are traced, an unrelated process's are not
+sleep 0.2 & other=$!
+tracee -o json -e openat -- sh -c 'sh -c "cat /etc/hostname >/dev/null"' >"$WORK/follow" 2>/dev/null
+check "grandchild cat traced" jq -e -s 'any(.processName == "cat" and
+    (.args[] | select(.name == "pathname") | .value) == "/etc/hostname")' "$WORK/follow"
+check "unrelated process not traced" jq -e -s --argjson p "$other" 'all(.hostProcessId != $p)' "$WORK/follow"
+wait $other
+
+# table: the exact header, and a row in Tracee's layout
+tracee -e openat -- sh -c 'cat /etc/hostname >/dev/null' >"$WORK/table" 2>/dev/null
+check "table header" test "$(head -1 "$WORK/table")" = \
+    "TIME(s)        UID    COMM             PID     TID     RET              EVENT                ARGS"
+check "table row for cat" grep -Eq \
+    '^[0-9]+\.[0-9]{6} +0 +cat +[0-9]+ +[0-9]+ +[0-9]+ +openat +dirfd: -100, pathname: /etc/hostname, ' "$WORK/table"
+
+# pid file exists while tracing, removed at exit
+tracee -e openat -- sh -c "cat $OUTPUT/tracee.pid >$WORK/pidfile" >/dev/null 2>&1
+check "tracee.pid written while tracing" grep -Eq '^[0-9]+$' "$WORK/pidfile"
+check "tracee.pid removed at exit" test ! -e "$OUTPUT/tracee.pid"
+
+# no command: trace until SIGINT; process:new sees a process started after it
+tracee -o json -e openat >"$WORK/new" 2>/dev/null & tp=$!
+for _ in $(seq 50); do [[ -e $OUTPUT/tracee.pid ]] && break; sleep 0.1; done
+cat /etc/hostname >/dev/null
+sleep 0.3
+kill -INT $tp; wait $tp
+check "SIGINT exits 0" test $? = 0
+check "process:new sees a new process" jq -e -s 'any(.processName == "cat" and
+    (.args[] | select(.name == "pathname") | .value) == "/etc/hostname")' "$WORK/new"
+finish

@@ -1,0 +1,76 @@
+/* test_flags.c - the command line: what is accepted, what is refused. */
+#include "check.h"
+#include "events.h"
+#include "flags.h"
+
+static enum flags_result parse(struct tracee_config *cfg, char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	flags_defaults(cfg);
+	return flags_parse(argc, argv, cfg);
+}
+
+#define ARGV(...) ((char *[]){ "tracee", __VA_ARGS__, NULL })
+
+static int count_selected(const struct tracee_config *cfg)
+{
+	int n = 0;
+
+	for (int i = 0; i < TRACEE_MAX_EVENTS; i++)
+		n += cfg->selected[i];
+	return n;
+}
+
+int main(void)
+{
+	static struct tracee_config cfg;
+
+	CHECK_INT(parse(&cfg, ARGV("-e", "openat,close", "--event", "read")), FLAGS_RUN);
+	CHECK_INT(count_selected(&cfg), 3);
+	CHECK(cfg.selected[257] && cfg.selected[3] && cfg.selected[0]);
+	CHECK_INT(cfg.trace_mode, TRACE_PROCESS_NEW);
+	CHECK(cfg.command == NULL);
+
+	CHECK_INT(parse(&cfg, ARGV("-e", "nosuchevent")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("--bogus")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("-x")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("-o")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("-o", "xml")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("-o", "json")), FLAGS_RUN);
+	CHECK_STR(cfg.output_format, "json");
+	CHECK_INT(parse(&cfg, ARGV("-o", "table-verbose")), FLAGS_RUN);
+
+	CHECK_INT(parse(&cfg, ARGV("--build-policy", "sometimes")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("--build-policy", "never", "--install-path", "/x")), FLAGS_RUN);
+	CHECK_INT(cfg.build_policy, BUILD_NEVER);
+	CHECK_STR(cfg.install_path, "/x");
+	CHECK_INT(parse(&cfg, ARGV("--build-only")), FLAGS_RUN);
+	CHECK(cfg.build_only);
+
+	CHECK_INT(parse(&cfg, ARGV("-t", "process:all")), FLAGS_RUN);
+	CHECK_INT(cfg.trace_mode, TRACE_PROCESS_ALL);
+	CHECK_INT(parse(&cfg, ARGV("-t", "p")), FLAGS_RUN);
+	CHECK_INT(cfg.trace_mode, TRACE_PROCESS_NEW);
+	CHECK_INT(parse(&cfg, ARGV("-t", "process:sometimes")), FLAGS_ERROR);
+
+	CHECK_INT(parse(&cfg, ARGV("--perf-buffer-size", "3")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("--perf-buffer-size", "8")), FLAGS_RUN);
+	CHECK_INT(cfg.rb_pages, 8);
+
+	/* -- COMMAND: follow it; its own flags are not ours */
+	CHECK_INT(parse(&cfg, ARGV("-e", "openat", "--", "cat", "-n", "/etc/hostname")), FLAGS_RUN);
+	CHECK_INT(cfg.trace_mode, TRACE_PROCESS_FOLLOW);
+	CHECK_STR(cfg.command[0], "cat");
+	CHECK_STR(cfg.command[1], "-n");
+	CHECK_INT(parse(&cfg, ARGV("stray")), FLAGS_ERROR);
+
+	/* no -e: the default set, as Tracee */
+	CHECK_INT(parse(&cfg, ARGV("-o", "json")), FLAGS_RUN);
+	CHECK(count_selected(&cfg) > 50);
+	CHECK(cfg.selected[257]);        /* openat is in default */
+	CHECK(!cfg.selected[0]);         /* read is not */
+	return check_report("flags");
+}
