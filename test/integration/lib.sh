@@ -16,10 +16,10 @@ trap 'rm -rf "$WORK"' EXIT
 ok()  { PASSED=$((PASSED + 1)); echo "ok   - $*"; }
 bad() { FAILED=$((FAILED + 1)); echo "FAIL - $*"; }
 
-# check DESCRIPTION COMMAND...: passes when COMMAND succeeds.
+# check DESCRIPTION COMMAND...: passes when COMMAND succeeds (a predicate: its stdout is dropped).
 check() {
     local what=$1; shift
-    if "$@"; then ok "$what"; else bad "$what"; fi
+    if "$@" >/dev/null; then ok "$what"; else bad "$what"; fi
 }
 
 need_root() {

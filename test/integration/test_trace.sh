@@ -58,7 +58,8 @@ tracee -o json -e openat >"$WORK/new" 2>/dev/null & tp=$!
 for _ in $(seq 50); do [[ -e $OUTPUT/tracee.pid ]] && break; sleep 0.1; done
 cat /etc/hostname >/dev/null
 sleep 0.3
-kill -INT $tp; wait $tp
+# $tp is the subshell running the tracee function; signal tracee itself
+kill -INT "$(cat "$OUTPUT/tracee.pid")"; wait $tp
 check "SIGINT exits 0" test $? = 0
 check "process:new sees a new process" jq -e -s 'any(.processName == "cat" and
     (.args[] | select(.name == "pathname") | .value) == "/etc/hostname")' "$WORK/new"
