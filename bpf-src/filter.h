@@ -62,4 +62,12 @@ static __always_inline struct task_info *filter__task_info(__u32 tid, __u32 tgid
 	return bpf_map_lookup_elem(&task_info, &tid);
 }
 
+/* The event's kernel-side configuration when someone asked for it. */
+static __always_inline const struct event_config *event__selected(__u32 id)
+{
+	const struct event_config *cfg = bpf_map_lookup_elem(&event_config, &id);
+
+	return cfg && cfg->enabled ? cfg : NULL;
+}
+
 #endif

@@ -44,6 +44,19 @@ enum tracee_event_id {
 	EVENT_SCHED_PROCESS_FORK,
 	EVENT_SCHED_PROCESS_EXEC,
 	EVENT_SCHED_PROCESS_EXIT,
+	EVENT_CAP_CAPABLE,
+	/* security events */
+	EVENT_SECURITY_BPRM_CHECK,
+	EVENT_SECURITY_FILE_OPEN,
+	EVENT_SECURITY_INODE_UNLINK,
+	EVENT_VFS_WRITE,
+	EVENT_VFS_WRITEV,
+	EVENT_MEM_PROT_ALERT,
+	EVENT_COMMIT_CREDS,
+	EVENT_SWITCH_TASK_NS,
+	EVENT_MAGIC_WRITE,
+	/* internal records of --capture, never printed as events */
+	EVENT_CAPTURE_BASE = TRACEE_EVENT_BASE + 20,
 };
 
 /* Trace modes; set in the object's rodata before load. */

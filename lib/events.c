@@ -5,9 +5,12 @@
 
 /* Non-syscall events: ids from TRACEE_EVENT_BASE. */
 static const struct event_def other_defs[] = {
-	{ .id = -1 },   /* sentinel: none yet */
+	/* --- raw syscall and process life-cycle events (sched.bpf.h) --- */
+
+	/* --- security events (security.bpf.h) --- */
+
 };
-static const size_t other_defs_len = 0;
+static const size_t other_defs_len = sizeof(other_defs) / sizeof(other_defs[0]);
 
 static const struct event_def *by_id[TRACEE_MAX_EVENTS];
 static bool indexed;
