@@ -3,12 +3,13 @@
 #   make bpf     dist/tracee.bpf.<kernel>.<version>.o for the running kernel,
 #                or for KERN_RELEASE with KERN_HEADERS
 #   make all     both;  make run: build and trace;  make test: every test
+#   make sanitize  the suite under ASan+UBSan;  make fuzz: the libFuzzer targets
 BUILD_DIR ?= build
 DIST_DIR  ?= $(CURDIR)/dist
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: build bpf all run test clean
+.PHONY: build bpf all run test sanitize fuzz clean
 build:
 	cmake -S . -B $(BUILD_DIR) -DTRACEE_DIST_DIR=$(DIST_DIR) $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -25,5 +26,16 @@ run: build
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure
 
+# The whole suite again with ASan + UBSan (tests labelled heavy excepted: they
+# rebuild or boot other trees and gain nothing from it).
+sanitize:
+	cmake -S . -B build-asan -DTRACEE_DIST_DIR=$(CURDIR)/dist-asan -DTRACEE_SANITIZE=ON >/dev/null
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --output-on-failure -LE heavy
+
+fuzz:
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),60) test/fuzz/run.sh
+
 clean:
-	rm -rf $(BUILD_DIR) $(DIST_DIR)
+	rm -rf $(BUILD_DIR) $(DIST_DIR) build-asan dist-asan build-fuzz

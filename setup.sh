@@ -8,7 +8,7 @@ set -euo pipefail
 
 BUILD_PKGS=(make cmake gcc g++ pkg-config libbpf-dev libelf-dev zlib1g-dev
             libclang-cpp19-dev libclang-19-dev llvm-19-dev libclang-common-19-dev)
-TEST_PKGS=(jq strace util-linux procps bc time)
+TEST_PKGS=(jq strace util-linux procps bc time clang-19 libclang-rt-19-dev)
 
 want=("${BUILD_PKGS[@]}")
 [[ "${1:-}" == test ]] && want+=("${TEST_PKGS[@]}")

@@ -205,7 +205,7 @@ enum flags_result flags_parse(int argc, char **argv, struct tracee_config *cfg)
 	bool any_event = false;
 	int opt, idx = 0;
 
-	optind = 1;
+	optind = 0;     /* glibc: 0 also resets getopt's state from an earlier parse */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:e:o:t:lh", long_opts, &idx)) != -1) {
 		enum flags_result r;

@@ -61,7 +61,9 @@ int main(void)
 	CHECK_INT(cfg.rb_pages, 8);
 
 	/* -- COMMAND: follow it; its own flags are not ours */
-	CHECK_INT(parse(&cfg, ARGV("-e", "openat", "--", "cat", "-n", "/etc/hostname")), FLAGS_RUN);
+	char **cmdline = ARGV("-e", "openat", "--", "cat", "-n", "/etc/hostname"); /* outlives the check */
+
+	CHECK_INT(parse(&cfg, cmdline), FLAGS_RUN);
 	CHECK_INT(cfg.trace_mode, TRACE_PROCESS_FOLLOW);
 	CHECK_STR(cfg.command[0], "cat");
 	CHECK_STR(cfg.command[1], "-n");
