@@ -4,12 +4,27 @@
 #                or for KERN_RELEASE with KERN_HEADERS
 #   make all     both;  make run: build and trace;  make test: every test
 #   make sanitize  the suite under ASan+UBSan;  make fuzz: the libFuzzer targets
+#   make docker, make docker-slim   the full and slim images (docker/)
+#   DOCKER=1     build, bpf and all run inside the builder image; outputs still land in dist/
 BUILD_DIR ?= build
 DIST_DIR  ?= $(CURDIR)/dist
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: build bpf all run test sanitize fuzz clean
+.PHONY: build bpf all run test sanitize fuzz clean docker docker-slim docker-builder
+ifeq ($(DOCKER),1)
+# The same make, inside the builder image (docker/Dockerfile.builder): the tree,
+# the build and dist dirs and any kernel headers mounted at their host paths.
+DOCKER_BUILDER ?= tracee-builder:latest
+DOCKER_HDRS = $(wildcard /lib/modules /usr/src) $(if $(KERN_HEADERS),$(dir $(abspath $(KERN_HEADERS))))
+build bpf all: docker-builder
+	mkdir -p $(BUILD_DIR)/docker $(DIST_DIR)
+	docker run --rm --network none --user $$(id -u):$$(id -g) -w $(CURDIR) \
+	  $(foreach d,$(sort $(CURDIR) $(abspath $(BUILD_DIR)) $(abspath $(DIST_DIR))),-v $(d):$(d)) \
+	  $(foreach d,$(DOCKER_HDRS),-v $(d):$(d):ro) $(DOCKER_BUILDER) \
+	  make $@ BUILD_DIR=$(abspath $(BUILD_DIR))/docker DIST_DIR=$(abspath $(DIST_DIR)) JOBS=$(JOBS) \
+	  $(if $(KERN_RELEASE),KERN_RELEASE=$(KERN_RELEASE)) $(if $(KERN_HEADERS),KERN_HEADERS=$(abspath $(KERN_HEADERS)))
+else
 build:
 	cmake -S . -B $(BUILD_DIR) -DTRACEE_DIST_DIR=$(DIST_DIR) $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_DIR) -j $(JOBS)
@@ -19,6 +34,18 @@ bpf: build
 	  $(DIST_DIR)/tracee --build-only --build-policy always --install-path $(DIST_DIR)
 
 all: build bpf
+endif
+
+# The images (docker/build.sh: a Debian base made by test/docker/engine.sh
+# unless BASE_IMAGE names one, then `docker build --network host`).
+DOCKER_IMAGE ?= tracee:latest
+DOCKER_IMAGE_SLIM ?= tracee:slim
+docker: build
+	DIST_DIR=$(DIST_DIR) docker/build.sh full $(DOCKER_IMAGE)
+docker-slim: build
+	DIST_DIR=$(DIST_DIR) docker/build.sh slim $(DOCKER_IMAGE_SLIM)
+docker-builder:
+	docker/build.sh builder $(or $(DOCKER_BUILDER),tracee-builder:latest)
 
 run: build
 	$(DIST_DIR)/tracee $(ARGS)

@@ -4,14 +4,23 @@
 # for what is missing. The mirror is whatever the machine's apt sources say.
 #   ./setup.sh          build dependencies
 #   ./setup.sh test     plus what the test suite uses
+#   ./setup.sh bench    plus the peers test/bench/bench.sh compares with
 set -euo pipefail
 
 BUILD_PKGS=(make cmake gcc g++ pkg-config libbpf-dev libelf-dev zlib1g-dev
             libclang-cpp19-dev libclang-19-dev llvm-19-dev libclang-common-19-dev)
 TEST_PKGS=(jq strace util-linux procps bc time clang-19 libclang-rt-19-dev)
+# test/qemu: boots Debian's 6.1 cloud kernel with tracee in an initramfs
+TEST_PKGS+=(qemu-system-x86 cpio busybox-static)
+# test/docker: a Docker engine and the debootstrap that makes its Debian base image
+TEST_PKGS+=(docker.io debootstrap)
+
+# test/bench/bench.sh: the tracers tracee is measured against, and a profiler
+BENCH_PKGS=(strace linux-perf bpftrace time valgrind)
 
 want=("${BUILD_PKGS[@]}")
 [[ "${1:-}" == test ]] && want+=("${TEST_PKGS[@]}")
+[[ "${1:-}" == bench ]] && want+=("${BENCH_PKGS[@]}")
 
 missing=()
 for p in "${want[@]}"; do

@@ -113,7 +113,54 @@ static __always_inline __u32 store__str_array(struct scratch *s, __u32 off, cons
 	return off;
 }
 
-/* A syscall's six register arguments, each read as the event table says. */
+/* A struct sockaddr of up to TRACEE_SOCKADDR_MAX bytes. Its length is the
+ * next argument: a value (connect, bind, sendto) or a pointer to one for an
+ * address the kernel fills in (accept, getsockname, recvfrom). Records are
+ * made at syscall exit, so a filled-in address is there to read - but only
+ * when the call succeeded; otherwise the pointer is kept, as strace shows it. */
+static __always_inline __u32 store__sockaddr(struct scratch *s, __u32 off, const void *uaddr,
+					     __u64 lenarg, bool filled, __s64 ret)
+{
+	__s32 ulen = (__s32)lenarg;
+	__u32 len;
+
+	off = off__bound(off);
+	if (!uaddr || (filled && ret < 0))
+		return store__u64(s, off, ARG_PTR, (__u64)uaddr);
+	if (off > ARGS_ROOM)
+		return store__none(s, off);
+	if (filled && (!lenarg || bpf_probe_read_user(&ulen, sizeof(ulen), (const void *)lenarg)))
+		return store__none(s, off);
+	len = ulen < 0 ? 0 : (__u32)ulen;
+	if (len > TRACEE_SOCKADDR_MAX)
+		len = TRACEE_SOCKADDR_MAX;
+	barrier_var(len);
+	len &= 2 * TRACEE_SOCKADDR_MAX - 1;
+	if (len > TRACEE_SOCKADDR_MAX)
+		return store__none(s, off);
+	if (bpf_probe_read_user(&s->buf[off + 5], len, uaddr))
+		return store__none(s, off);
+	s->buf[off] = ARG_SOCKADDR;
+	__builtin_memcpy(&s->buf[off + 1], &len, sizeof(len));
+	return off + 5 + len;
+}
+
+/* An int[2] the kernel fills (pipe, pipe2, socketpair): read at exit, when
+ * the call succeeded; otherwise the pointer is kept. */
+static __always_inline __u32 store__int_pair(struct scratch *s, __u32 off, const void *uptr,
+					     __s64 ret)
+{
+	off = off__bound(off);
+	if (!uptr || ret < 0)
+		return store__u64(s, off, ARG_PTR, (__u64)uptr);
+	if (bpf_probe_read_user(&s->buf[off + 1], 2 * sizeof(__s32), uptr))
+		return store__none(s, off);
+	s->buf[off] = ARG_INT_PAIR;
+	return off + 1 + 2 * sizeof(__s32);
+}
+
+/* A syscall's six register arguments, each read as the event table says.
+ * Called once the header (with the return value) is filled in. */
 static __always_inline __u32 store__syscall_args(struct scratch *s, __u32 off,
 						 const struct event_config *cfg, const __u64 *args)
 {
@@ -138,6 +185,14 @@ static __always_inline __u32 store__syscall_args(struct scratch *s, __u32 off,
 			break;
 		case ARG_STR_ARRAY:
 			off = store__str_array(s, off, (const char *const *)args[i]);
+			break;
+		case ARG_SOCKADDR:
+			off = store__sockaddr(s, off, (const void *)args[i],
+					      i < 5 ? args[i + 1] : 0, cfg->kinds[i + 1] == ARG_PTR,
+					      h->retval);
+			break;
+		case ARG_INT_PAIR:
+			off = store__int_pair(s, off, (const void *)args[i], h->retval);
 			break;
 		default:
 			off = store__none(s, off);

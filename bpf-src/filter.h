@@ -1,28 +1,147 @@
 /* filter.h - which tasks are traced, decided in the kernel before any
- * ring-buffer space is spent. The decision is made once per thread and cached
- * in task_info; fork and exit keep traced_tgids (follow mode) current. */
+ * ring-buffer space is spent. The decision (trace mode AND every --filter)
+ * is made once per thread and cached in task_info. It is made again when
+ * what it looked at may have changed: at exec, after a syscall that changes
+ * the uid, the namespaces or the host name, and after the comm changes.
+ * fork and exit keep traced_tgids (follow modes) current. All the
+ * configuration is rodata, so the verifier drops every test not asked for. */
 #ifndef TRACEE_FILTER_H
 #define TRACEE_FILTER_H
 
 #include "maps.h"
+
+#define FILTER_BIT(kind) (1u << (kind))
+/* Filters on what a thread can change about itself with a syscall. */
+#define FILTER_SYSCALL_DYNAMIC (FILTER_BIT(FILTER_BY_UID) | FILTER_BIT(FILTER_BY_MNTNS) | FILTER_BIT(FILTER_BY_UTS))
+
+/* x86_64 numbers of the syscalls that change what the filter looks at. */
+enum {
+	FILTER_NR_setuid = 105, FILTER_NR_setreuid = 113, FILTER_NR_setresuid = 117,
+	FILTER_NR_sethostname = 170, FILTER_NR_unshare = 272, FILTER_NR_setns = 308,
+};
 
 static __always_inline bool filter__tgid_followed(__u32 tgid)
 {
 	return bpf_map_lookup_elem(&traced_tgids, &tgid) != NULL;
 }
 
-static __always_inline bool filter__task_traced(struct task_struct *task, __u32 tgid)
+/* A container is a pid namespace other than the host's (init_pid_ns, level 0). */
+static __always_inline bool task__in_container(struct task_struct *task)
 {
-	if (tgid == tracee_tgid)
-		return false;
+	struct pid *pid = READ_KERN(task->thread_pid);
+
+	return READ_KERN(pid->level) != 0;
+}
+
+/* When the task's pid namespace came to life: the start of its init. */
+static __always_inline __u64 task__pid_ns_start_time(struct task_struct *task)
+{
+	struct pid *pid = READ_KERN(task->thread_pid);
+	unsigned int level = READ_KERN(pid->level);
+	struct pid_namespace *ns = READ_KERN(pid->numbers[level].ns);
+	struct task_struct *reaper = READ_KERN(ns->child_reaper);
+
+	return reaper ? task__group_start_time(reaper) : 0;
+}
+
+/* The trace mode's part of the decision. */
+static __always_inline bool filter__in_scope(struct task_struct *task, __u32 tgid)
+{
 	switch (trace_mode) {
 	case TRACE_PROCESS_ALL:
 		return true;
 	case TRACE_PROCESS_FOLLOW:
+	case TRACE_PROCESS_PIDS:
 		return filter__tgid_followed(tgid);
+	case TRACE_CONTAINER_NEW:
+		return task__in_container(task) && task__pid_ns_start_time(task) >= start_time_ns;
+	case TRACE_CONTAINER_ALL:
+		return task__in_container(task);
+	case TRACE_HOST_NEW:
+		return !task__in_container(task) && task__group_start_time(task) >= start_time_ns;
+	case TRACE_HOST_ALL:
+		return !task__in_container(task);
 	default: /* TRACE_PROCESS_NEW: thread groups started after tracee */
 		return task__group_start_time(task) >= start_time_ns;
 	}
+}
+
+/* One kind of --filter against the key's value (kind is a constant here). */
+static __always_inline bool filter__value_ok(__u32 kind, const struct tracee_filter_key *key)
+{
+	__u8 *ops, found;
+
+	if (!(filter_cfg.active & FILTER_BIT(kind)))
+		return true;
+	ops = bpf_map_lookup_elem(&filter_values, key);
+	found = ops ? *ops : 0;
+	if (found & FILTER_OP_NE)
+		return false;
+	if ((filter_cfg.need_eq & FILTER_BIT(kind)) && !(found & FILTER_OP_EQ))
+		return false;
+	if ((filter_cfg.has_gt & FILTER_BIT(kind)) && key->num <= filter_cfg.gt[kind])
+		return false;
+	if ((filter_cfg.has_lt & FILTER_BIT(kind)) && key->num >= filter_cfg.lt[kind])
+		return false;
+	return true;
+}
+
+static __always_inline bool filter__num_ok(struct tracee_filter_key *key, __u32 kind, __u64 num)
+{
+	if (!(filter_cfg.active & FILTER_BIT(kind)))
+		return true;
+	key->kind = kind;
+	key->num = num;
+	return filter__value_ok(kind, key);
+}
+
+/* Every --filter, AND-ed, for the current task. */
+static __always_inline bool filter__match(struct task_struct *task, __u32 tgid)
+{
+	struct tracee_filter_key key;
+
+	if (!filter_cfg.active)
+		return true;
+	__builtin_memset(&key, 0, sizeof(key));
+	/* numbers first: they leave the upper half of the union zero */
+	if (!filter__num_ok(&key, FILTER_BY_UID, (__u32)bpf_get_current_uid_gid()) ||
+	    !filter__num_ok(&key, FILTER_BY_PID, tgid) ||
+	    !filter__num_ok(&key, FILTER_BY_MNTNS, task__mnt_ns_inum(task)) ||
+	    !filter__num_ok(&key, FILTER_BY_PIDNS, task__pid_ns_inum(task)))
+		return false;
+	if (filter_cfg.active & FILTER_BIT(FILTER_BY_COMM)) {
+		key.kind = FILTER_BY_COMM;
+		__builtin_memset(key.str, 0, sizeof(key.str));
+		bpf_get_current_comm(key.str, sizeof(key.str));
+		if (!filter__value_ok(FILTER_BY_COMM, &key))
+			return false;
+	}
+	if (filter_cfg.active & FILTER_BIT(FILTER_BY_UTS)) {
+		key.kind = FILTER_BY_UTS;
+		__builtin_memset(key.str, 0, sizeof(key.str));
+		task__uts_name(task, key.str, sizeof(key.str));
+		if (!filter__value_ok(FILTER_BY_UTS, &key))
+			return false;
+	}
+	return true;
+}
+
+static __always_inline bool filter__task_traced(struct task_struct *task, __u32 tgid)
+{
+	__u8 one = 1;
+
+	if (tgid == tracee_tgid)
+		return false;
+	/* process:follow: a match roots a followed tree; descendants need no match */
+	if (trace_mode == TRACE_PROCESS_FOLLOW && filter_cfg.follow_roots) {
+		if (filter__tgid_followed(tgid))
+			return true;
+		if (!filter__match(task, tgid))
+			return false;
+		bpf_map_update_elem(&traced_tgids, &tgid, &one, BPF_ANY);
+		return true;
+	}
+	return filter__in_scope(task, tgid) && filter__match(task, tgid);
 }
 
 /* The event-header fields that only change with the task's namespaces or
@@ -60,6 +179,54 @@ static __always_inline struct task_info *filter__task_info(__u32 tid, __u32 tgid
 		return NULL;
 	}
 	return bpf_map_lookup_elem(&task_info, &tid);
+}
+
+/* Decide again for the current thread (exec, comm, uid or namespace change). */
+static __always_inline void filter__redecide(struct task_info *ti)
+{
+	struct task_struct *task = task__current();
+
+	ti->recheck = 0;
+	ti->traced = filter__task_traced(task, bpf_get_current_pid_tgid() >> 32);
+	if (ti->traced)
+		filter__fill_context(ti, task);
+	else
+		ti->syscall = -1;
+}
+
+/* sys_enter, before the traced test: a syscall that changes what the filter
+ * looks at gets the decision made again at its exit. */
+static __always_inline void filter__note_syscall(struct task_info *ti, __u32 nr)
+{
+	if (!(filter_cfg.active & FILTER_SYSCALL_DYNAMIC))
+		return;
+	switch (nr) {
+	case FILTER_NR_setuid:
+	case FILTER_NR_setreuid:
+	case FILTER_NR_setresuid:
+	case FILTER_NR_sethostname:
+	case FILTER_NR_unshare:
+	case FILTER_NR_setns:
+		ti->recheck = 1;
+	}
+}
+
+/* The comm is about to change (prctl, /proc/PID/comm, exec): the renamed
+ * thread decides again at its next syscall exit, when the new name is set. */
+SEC("raw_tracepoint/task_rename")
+int tracee_filter_task_rename(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *task = (struct task_struct *)ctx->args[0];
+	__u32 tid;
+	struct task_info *ti;
+
+	if (!(filter_cfg.active & FILTER_BIT(FILTER_BY_COMM)))
+		return 0;
+	tid = READ_KERN(task->pid);
+	ti = bpf_map_lookup_elem(&task_info, &tid);
+	if (ti)
+		ti->recheck = 1;
+	return 0;
 }
 
 /* The event's kernel-side configuration when someone asked for it. */

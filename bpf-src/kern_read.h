@@ -4,7 +4,12 @@
  * or from the kernel's own headers (no CO-RE, offsets fixed at build time).
  * READ_KERN(expr) reads one field the right way in both, so the rest of the
  * program is written once. The task__* helpers extract what an event header
- * needs from a task_struct. */
+ * needs from a task_struct.
+ *
+ * READ_KERN's temporary is of the field's type without its qualifiers: a
+ * field read through a const pointer (a struct cred) would otherwise land in
+ * a const local, which the compiler may assume still holds its initial 0
+ * after the helper wrote it. */
 #ifndef TRACEE_KERN_READ_H
 #define TRACEE_KERN_READ_H
 
@@ -13,7 +18,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#define READ_KERN(expr) ({ typeof(expr) __v = 0; \
+#define READ_KERN(expr) ({ __typeof_unqual__(expr) __v = 0; \
 	bpf_core_read(&__v, sizeof(__v), &(expr)); __v; })
 #else
 #include <linux/types.h>
@@ -29,8 +34,12 @@
 #include <uapi/linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#define READ_KERN(expr) ({ typeof(expr) __v = 0; \
+#define READ_KERN(expr) ({ __typeof_unqual__(expr) __v = 0; \
 	bpf_probe_read_kernel(&__v, sizeof(__v), &(expr)); __v; })
+/* The kernel's compiler_attributes.h makes noinline a macro, which breaks
+ * libbpf's __noinline (__attribute__((noinline))); spell it the safe way. */
+#undef __noinline
+#define __noinline __attribute__((__noinline__))
 /* mnt_namespace is private to fs/; its ns member comes first. */
 struct mnt_namespace { struct ns_common ns; };
 #endif

@@ -11,6 +11,7 @@ const volatile __u32 tracee_tgid = 0;           /* never trace ourselves */
 const volatile __u32 trace_mode = TRACE_PROCESS_NEW;
 const volatile __u64 start_time_ns = 0;         /* CLOCK_MONOTONIC at start */
 const volatile __u64 wakeup_bytes = 1 << 20;    /* wake the reader past this much data */
+const volatile struct tracee_filter_config filter_cfg = {};    /* --filter; see tracee.h */
 
 /* What a task is and whether we trace it, decided once per thread and kept
  * until it exits (or execs); also the syscall in flight between entry and exit. */
@@ -18,7 +19,8 @@ struct task_info {
 	__u64 args[6];
 	__s32 syscall;          /* in flight; -1 when none we want */
 	__u8 traced;
-	__u8 pad[3];
+	__u8 recheck;           /* a syscall in flight may change uid or namespaces */
+	__u8 pad[2];
 	__u32 pid, tid, ppid;   /* in the task's pid namespace */
 	__u32 host_ppid;
 	__u32 mnt_ns, pid_ns;
@@ -27,7 +29,7 @@ struct task_info {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 << 20);  /* resized by --perf-buffer-size */
+	__uint(max_entries, 8 << 20);   /* resized by --perf-buffer-size */
 } events SEC(".maps");
 
 struct {
@@ -50,6 +52,14 @@ struct {
 	__type(key, __u32);             /* tgid */
 	__type(value, __u8);
 } traced_tgids SEC(".maps");
+
+/* --filter values: struct tracee_filter_key -> FILTER_OP_* bits. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct tracee_filter_key);
+	__type(value, __u8);
+} filter_values SEC(".maps");
 
 /* A record is built here, then copied into the ring buffer at its real size. */
 struct scratch {

@@ -1,9 +1,971 @@
-/* security.bpf.h - security events (LSM hooks, fentry/kprobe probes and their
- * tracepoint fallbacks). */
+/* security.bpf.h - security events. Each event has probes from best to last
+ * resort (lib/events.c): an LSM hook, fentry/fexit on the kernel function,
+ * kprobe/kretprobe on it, and a tracepoint fallback that reads the same facts
+ * from the kernel's own structures at the syscall (or exec) that caused
+ * them. User space picks one per event for this kernel (lib/probes.c), loads
+ * only that probe's programs and says which in event_probe[], so a program
+ * shared by several events emits only the events it was chosen for. */
 #ifndef TRACEE_SECURITY_BPF_H
 #define TRACEE_SECURITY_BPF_H
 
 #include "args.h"
 #include "filter.h"
+#include "vfs.h"
+
+#ifndef TRACEE_CORE
+#include <linux/cred.h>
+#include <linux/ipc_namespace.h>
+#include <linux/cgroup.h>
+#include <linux/mm_types.h>
+#include <net/net_namespace.h>
+#endif
+
+/* Set before load: enum probe_kind per event id - TRACEE_EVENT_BASE. */
+const volatile __u8 event_probe[TRACEE_PROBED_EVENTS] = { 0 };
+
+#define SEC_BIT(id)      (1u << ((id) - TRACEE_EVENT_BASE))
+#define SEC_MAGIC_BYTES  32             /* magic_write: header bytes kept */
+#define SEC_VM_WRITE     0x2            /* VM_WRITE == PROT_WRITE */
+#define SEC_VM_EXEC      0x4            /* VM_EXEC == PROT_EXEC */
+#define SEC_WX           (SEC_VM_WRITE | SEC_VM_EXEC)
+#define SEC_CAP_OPT_NOAUDIT 0x2
+
+/* Tracee's mem_prot_alert texts, by alert number - 1. */
+const volatile char mem_alert_text[4][40] = {
+	"Mmaped region with W+E permissions!",
+	"Protection changed to Executable!",
+	"Protection changed from E to W+E!",
+	"Protection changed from W+E to E!",
+};
+
+enum mem_alert {
+	ALERT_MMAP_W_X = 1,
+	ALERT_MPROT_X_ADD,
+	ALERT_MPROT_W_ADD,
+	ALERT_MPROT_W_REM,
+};
+
+static __always_inline bool probe__serves(__u32 id, __u8 kind)
+{
+	return event_probe[(id - TRACEE_EVENT_BASE) & (TRACEE_PROBED_EVENTS - 1)] == kind;
+}
+
+/* The current task's context when it is traced. */
+static __always_inline struct task_info *sec__traced(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct task_info *ti = filter__task_info((__u32)id, id >> 32);
+
+	return ti && ti->traced ? ti : NULL;
+}
+
+/* --- building the records ---------------------------------------------------- */
+
+static __always_inline void sec__submit(struct scratch *s, __u32 off, __u16 argnum)
+{
+	((struct event_header *)s->buf)->argnum = argnum;
+	ringbuf__submit(s, off);
+}
+
+static __always_inline __u32 store__path(struct scratch *s, __u32 off, struct path *path)
+{
+	return store__str(s, off, path ? vfs__path_str(path) : NULL, false);
+}
+
+/* security_bprm_check (pathname, dev, inode) and security_file_open
+ * (pathname, flags, dev, inode) of a file; extra_flags are or'ed in. */
+static __always_inline void sec__emit_file_flags(struct task_info *ti, __u32 event,
+						 struct file *file, __u32 extra_flags)
+{
+	struct scratch *s = scratch__get();
+	struct inode *inode;
+	__u32 off;
+
+	if (!s || !file)
+		return;
+	inode = vfs__file_inode(file);
+	record__init(s, ti, event, 0);
+	off = store__path(s, sizeof(struct event_header), vfs__file_path(file));
+	if (event == EVENT_SECURITY_FILE_OPEN)
+		off = store__u32(s, off, ARG_INT, READ_KERN(file->f_flags) | extra_flags);
+	off = store__u32(s, off, ARG_UINT, vfs__inode_dev(inode));
+	off = store__u64(s, off, ARG_ULONG, vfs__inode_ino(inode));
+	sec__submit(s, off, event == EVENT_SECURITY_FILE_OPEN ? 4 : 3);
+}
+
+static __always_inline void sec__emit_file(struct task_info *ti, __u32 event, struct file *file)
+{
+	sec__emit_file_flags(ti, event, file, 0);
+}
+
+static __always_inline void sec__emit_unlink(struct task_info *ti, const char *path)
+{
+	struct scratch *s = scratch__get();
+	__u32 off;
+
+	if (!s)
+		return;
+	record__init(s, ti, EVENT_SECURITY_INODE_UNLINK, 0);
+	off = store__str(s, sizeof(struct event_header), path, false);
+	sec__submit(s, off, 1);
+}
+
+/* vfs_write / vfs_writev (pathname, dev, inode, count or vlen, pos). */
+static __always_inline void sec__emit_write(struct task_info *ti, __u32 event, struct file *file,
+					    __u64 count, __s64 pos, __s64 ret)
+{
+	struct scratch *s = scratch__get();
+	struct inode *inode;
+	__u32 off;
+
+	if (!s || !file)
+		return;
+	inode = vfs__file_inode(file);
+	record__init(s, ti, event, ret);
+	off = store__path(s, sizeof(struct event_header), vfs__file_path(file));
+	off = store__u32(s, off, ARG_UINT, vfs__inode_dev(inode));
+	off = store__u64(s, off, ARG_ULONG, vfs__inode_ino(inode));
+	off = store__u64(s, off, ARG_ULONG, count);
+	off = store__u64(s, off, ARG_LONG, (__u64)pos);
+	sec__submit(s, off, 5);
+}
+
+/* magic_write (pathname, bytes, dev, inode): the first bytes written at
+ * offset 0 of a regular file, read from the writer's buffer. */
+static __always_inline void sec__emit_magic(struct task_info *ti, struct file *file,
+					    const void *ubuf, __s64 written)
+{
+	struct scratch *s = scratch__get();
+	struct inode *inode;
+	__u32 off, len;
+
+	if (!s || !file || !ubuf || written <= 0)
+		return;
+	inode = vfs__file_inode(file);
+	if (!vfs__inode_is_reg(inode))
+		return;
+	record__init(s, ti, EVENT_MAGIC_WRITE, 0);
+	off = store__path(s, sizeof(struct event_header), vfs__file_path(file));
+	off = off__bound(off);
+	len = written < SEC_MAGIC_BYTES ? (__u32)written : SEC_MAGIC_BYTES;
+	len &= 2 * SEC_MAGIC_BYTES - 1;
+	if (len > SEC_MAGIC_BYTES || bpf_probe_read_user(&s->buf[off + 5], len, ubuf)) {
+		off = store__none(s, off);
+	} else {
+		s->buf[off] = ARG_BYTES;
+		__builtin_memcpy(&s->buf[off + 1], &len, sizeof(len));
+		off += 5 + len;
+	}
+	off = store__u32(s, off, ARG_UINT, vfs__inode_dev(inode));
+	off = store__u64(s, off, ARG_ULONG, vfs__inode_ino(inode));
+	sec__submit(s, off, 4);
+}
+
+/* magic_write of a writev: the head of the file is the head of its first
+ * buffer (iov is the writer's struct iovec array). */
+static __always_inline void sec__emit_magic_iov(struct task_info *ti, struct file *file,
+						const void *iov, __s64 written)
+{
+	struct { const void *base; __u64 len; } v;
+
+	if (!iov || bpf_probe_read_user(&v, sizeof(v), iov))
+		return;
+	sec__emit_magic(ti, file, v.base, v.len < (__u64)written ? (__s64)v.len : written);
+}
+
+static __always_inline void sec__emit_mem_alert(struct task_info *ti, __u32 alert)
+{
+	struct scratch *s = scratch__get();
+	__u32 off;
+
+	if (!s || alert < ALERT_MMAP_W_X || alert > ALERT_MPROT_W_REM)
+		return;
+	record__init(s, ti, EVENT_MEM_PROT_ALERT, 0);
+	off = store__str(s, sizeof(struct event_header),
+			 (const char *)mem_alert_text[(alert - 1) & 3], false);
+	sec__submit(s, off, 1);
+}
+
+/* What Tracee alerts on when a mapping's protection goes from prev to req. */
+static __always_inline __u32 mem__mprotect_alert(__u64 prev, __u64 req)
+{
+	if (!(prev & SEC_VM_EXEC) && (req & SEC_VM_EXEC))
+		return ALERT_MPROT_X_ADD;
+	if ((prev & SEC_VM_EXEC) && !(prev & SEC_VM_WRITE) && (req & SEC_WX) == SEC_WX)
+		return ALERT_MPROT_W_ADD;
+	if ((prev & SEC_WX) == SEC_WX && (req & SEC_VM_EXEC) && !(req & SEC_VM_WRITE))
+		return ALERT_MPROT_W_REM;
+	return 0;
+}
+
+/* The credential ids commit_creds compares; caps as raw bits (their layout
+ * changed in 6.3, their size did not). */
+struct sec_creds {
+	__u32 uid, gid, suid, sgid, euid, egid, fsuid, fsgid;
+	__u64 cap_effective;
+};
+
+static __always_inline void creds__read(struct sec_creds *c, const struct cred *cred)
+{
+	c->uid = READ_KERN(cred->uid.val);
+	c->gid = READ_KERN(cred->gid.val);
+	c->suid = READ_KERN(cred->suid.val);
+	c->sgid = READ_KERN(cred->sgid.val);
+	c->euid = READ_KERN(cred->euid.val);
+	c->egid = READ_KERN(cred->egid.val);
+	c->fsuid = READ_KERN(cred->fsuid.val);
+	c->fsgid = READ_KERN(cred->fsgid.val);
+	c->cap_effective = 0;
+	bpf_probe_read_kernel(&c->cap_effective, sizeof(c->cap_effective), &cred->cap_effective);
+}
+
+static __always_inline bool creds__differ(const struct sec_creds *a, const struct sec_creds *b)
+{
+	return a->uid != b->uid || a->gid != b->gid || a->suid != b->suid || a->sgid != b->sgid ||
+	       a->euid != b->euid || a->egid != b->egid || a->fsuid != b->fsuid ||
+	       a->fsgid != b->fsgid || a->cap_effective != b->cap_effective;
+}
+
+/* commit_creds (old_uid, new_uid, old_gid, new_gid, old_euid, new_euid,
+ * old_egid, new_egid). */
+static __always_inline void sec__emit_creds(struct task_info *ti, const struct sec_creds *o,
+					    const struct sec_creds *n)
+{
+	struct scratch *s = scratch__get();
+	__u32 off = sizeof(struct event_header);
+
+	if (!s || !creds__differ(o, n))
+		return;
+	record__init(s, ti, EVENT_COMMIT_CREDS, 0);
+	off = store__u32(s, off, ARG_UINT, o->uid);
+	off = store__u32(s, off, ARG_UINT, n->uid);
+	off = store__u32(s, off, ARG_UINT, o->gid);
+	off = store__u32(s, off, ARG_UINT, n->gid);
+	off = store__u32(s, off, ARG_UINT, o->euid);
+	off = store__u32(s, off, ARG_UINT, n->euid);
+	off = store__u32(s, off, ARG_UINT, o->egid);
+	off = store__u32(s, off, ARG_UINT, n->egid);
+	sec__submit(s, off, 8);
+}
+
+/* The namespaces switch_task_ns reports, by inode number. */
+struct sec_ns {
+	__u32 mnt, pid, uts, ipc, net, cgroup;
+};
+
+static __always_inline void ns__read(struct sec_ns *ns, struct nsproxy *nsp)
+{
+	struct mnt_namespace *mnt = READ_KERN(nsp->mnt_ns);
+	struct pid_namespace *pid = READ_KERN(nsp->pid_ns_for_children);
+	struct uts_namespace *uts = READ_KERN(nsp->uts_ns);
+	struct ipc_namespace *ipc = READ_KERN(nsp->ipc_ns);
+	struct net *net = READ_KERN(nsp->net_ns);
+	struct cgroup_namespace *cg = READ_KERN(nsp->cgroup_ns);
+
+	ns->mnt = mnt ? READ_KERN(mnt->ns.inum) : 0;
+	ns->pid = pid ? READ_KERN(pid->ns.inum) : 0;
+	ns->uts = uts ? READ_KERN(uts->ns.inum) : 0;
+	ns->ipc = ipc ? READ_KERN(ipc->ns.inum) : 0;
+	ns->net = net ? READ_KERN(net->ns.inum) : 0;
+	ns->cgroup = cg ? READ_KERN(cg->ns.inum) : 0;
+}
+
+/* switch_task_ns (pid, new_mnt, new_pid, new_uts, new_ipc, new_net,
+ * new_cgroup): a namespace that did not change is 0. */
+static __always_inline void sec__emit_ns(struct task_info *ti, __u32 pid, const struct sec_ns *o,
+					 const struct sec_ns *n)
+{
+	struct scratch *s = scratch__get();
+	__u32 off = sizeof(struct event_header);
+
+	if (!s || (o->mnt == n->mnt && o->pid == n->pid && o->uts == n->uts &&
+		   o->ipc == n->ipc && o->net == n->net && o->cgroup == n->cgroup))
+		return;
+	record__init(s, ti, EVENT_SWITCH_TASK_NS, 0);
+	off = store__u32(s, off, ARG_INT, pid);
+	off = store__u32(s, off, ARG_UINT, o->mnt != n->mnt ? n->mnt : 0);
+	off = store__u32(s, off, ARG_UINT, o->pid != n->pid ? n->pid : 0);
+	off = store__u32(s, off, ARG_UINT, o->uts != n->uts ? n->uts : 0);
+	off = store__u32(s, off, ARG_UINT, o->ipc != n->ipc ? n->ipc : 0);
+	off = store__u32(s, off, ARG_UINT, o->net != n->net ? n->net : 0);
+	off = store__u32(s, off, ARG_UINT, o->cgroup != n->cgroup ? n->cgroup : 0);
+	sec__submit(s, off, 7);
+}
+
+/* cap_capable (cap, syscall), for the capability checks that are audited. */
+static __always_inline void sec__emit_cap(struct task_info *ti, int cap, unsigned int opts)
+{
+	struct scratch *s = scratch__get();
+	struct pt_regs *regs;
+	__u32 off = sizeof(struct event_header);
+
+	if (!s || (opts & SEC_CAP_OPT_NOAUDIT))
+		return;
+	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	record__init(s, ti, EVENT_CAP_CAPABLE, 0);
+	off = store__u32(s, off, ARG_INT, cap);
+	off = store__u32(s, off, ARG_INT, (__u32)READ_KERN(regs->orig_ax));
+	sec__submit(s, off, 2);
+}
+
+/* --- LSM hooks ------------------------------------------------------------------ */
+
+SEC("lsm/bprm_check_security")
+int BPF_PROG(tracee_lsm_bprm_check, struct linux_binprm *bprm)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_BPRM_CHECK, PROBE_LSM) && (ti = sec__traced()))
+		sec__emit_file(ti, EVENT_SECURITY_BPRM_CHECK, READ_KERN(bprm->file));
+	return 0;
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(tracee_lsm_file_open, struct file *file)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_FILE_OPEN, PROBE_LSM) && (ti = sec__traced()))
+		sec__emit_file(ti, EVENT_SECURITY_FILE_OPEN, file);
+	return 0;
+}
+
+SEC("lsm/inode_unlink")
+int BPF_PROG(tracee_lsm_inode_unlink, struct inode *dir, struct dentry *dentry)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_INODE_UNLINK, PROBE_LSM) && (ti = sec__traced()))
+		sec__emit_unlink(ti, vfs__dentry_str(dentry));
+	return 0;
+}
+
+SEC("lsm/mmap_file")
+int BPF_PROG(tracee_lsm_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
+	     unsigned long flags)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_MEM_PROT_ALERT, PROBE_LSM) && (reqprot & SEC_WX) == SEC_WX &&
+	    (ti = sec__traced()))
+		sec__emit_mem_alert(ti, ALERT_MMAP_W_X);
+	return 0;
+}
+
+static __always_inline __u64 vma__flags(struct vm_area_struct *vma)
+{
+	unsigned long *flags = (unsigned long *)&vma->vm_flags;
+
+	return READ_KERN(*flags);
+}
+
+SEC("lsm/file_mprotect")
+int BPF_PROG(tracee_lsm_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
+	     unsigned long prot)
+{
+	struct task_info *ti;
+	__u32 alert;
+
+	if (!probe__serves(EVENT_MEM_PROT_ALERT, PROBE_LSM))
+		return 0;
+	alert = mem__mprotect_alert(vma__flags(vma), reqprot);
+	if (alert && (ti = sec__traced()))
+		sec__emit_mem_alert(ti, alert);
+	return 0;
+}
+
+/* --- fentry/fexit --------------------------------------------------------------- */
+
+SEC("fentry/security_bprm_check")
+int BPF_PROG(tracee_fentry_bprm_check, struct linux_binprm *bprm)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_BPRM_CHECK, PROBE_FENTRY) && (ti = sec__traced()))
+		sec__emit_file(ti, EVENT_SECURITY_BPRM_CHECK, READ_KERN(bprm->file));
+	return 0;
+}
+
+SEC("fentry/security_file_open")
+int BPF_PROG(tracee_fentry_file_open, struct file *file)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_FILE_OPEN, PROBE_FENTRY) && (ti = sec__traced()))
+		sec__emit_file(ti, EVENT_SECURITY_FILE_OPEN, file);
+	return 0;
+}
+
+SEC("fentry/security_inode_unlink")
+int BPF_PROG(tracee_fentry_inode_unlink, struct inode *dir, struct dentry *dentry)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_INODE_UNLINK, PROBE_FENTRY) && (ti = sec__traced()))
+		sec__emit_unlink(ti, vfs__dentry_str(dentry));
+	return 0;
+}
+
+/* Where a write started: *pos has moved past what was written. */
+static __always_inline __s64 write__start(loff_t *pos, __s64 ret)
+{
+	__s64 end = pos ? READ_KERN(*pos) : 0;
+
+	return ret > 0 && end >= ret ? end - ret : end;
+}
+
+SEC("fexit/vfs_write")
+int BPF_PROG(tracee_fexit_vfs_write, struct file *file, const char *buf, size_t count, loff_t *pos,
+	     ssize_t ret)
+{
+	struct task_info *ti;
+	__s64 start;
+
+	if (!(ti = sec__traced()))
+		return 0;
+	start = write__start(pos, ret);
+	if (probe__serves(EVENT_VFS_WRITE, PROBE_FENTRY))
+		sec__emit_write(ti, EVENT_VFS_WRITE, file, count, start, ret);
+	if (probe__serves(EVENT_MAGIC_WRITE, PROBE_FENTRY) && start == 0)
+		sec__emit_magic(ti, file, buf, ret);
+	return 0;
+}
+
+SEC("fexit/vfs_writev")
+int BPF_PROG(tracee_fexit_vfs_writev, struct file *file, const struct iovec *vec,
+	     unsigned long vlen, loff_t *pos, int flags, ssize_t ret)
+{
+	struct task_info *ti;
+	__s64 start;
+
+	if (!(ti = sec__traced()))
+		return 0;
+	start = write__start(pos, ret);
+	if (probe__serves(EVENT_VFS_WRITEV, PROBE_FENTRY))
+		sec__emit_write(ti, EVENT_VFS_WRITEV, file, vlen, start, ret);
+	if (probe__serves(EVENT_MAGIC_WRITE, PROBE_FENTRY) && start == 0)
+		sec__emit_magic_iov(ti, file, vec, ret);
+	return 0;
+}
+
+SEC("fentry/security_mmap_file")
+int BPF_PROG(tracee_fentry_mmap_file, struct file *file, unsigned long prot, unsigned long flags)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_MEM_PROT_ALERT, PROBE_FENTRY) && (prot & SEC_WX) == SEC_WX &&
+	    (ti = sec__traced()))
+		sec__emit_mem_alert(ti, ALERT_MMAP_W_X);
+	return 0;
+}
+
+SEC("fentry/security_file_mprotect")
+int BPF_PROG(tracee_fentry_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
+	     unsigned long prot)
+{
+	struct task_info *ti;
+	__u32 alert;
+
+	if (!probe__serves(EVENT_MEM_PROT_ALERT, PROBE_FENTRY))
+		return 0;
+	alert = mem__mprotect_alert(vma__flags(vma), reqprot);
+	if (alert && (ti = sec__traced()))
+		sec__emit_mem_alert(ti, alert);
+	return 0;
+}
+
+static __always_inline void creds__commit(__u8 kind, const struct cred *new)
+{
+	struct sec_creds o, n;
+	struct task_info *ti;
+
+	if (!probe__serves(EVENT_COMMIT_CREDS, kind) || !(ti = sec__traced()))
+		return;
+	creds__read(&o, READ_KERN(task__current()->real_cred));
+	creds__read(&n, new);
+	sec__emit_creds(ti, &o, &n);
+}
+
+SEC("fentry/commit_creds")
+int BPF_PROG(tracee_fentry_commit_creds, struct cred *new)
+{
+	creds__commit(PROBE_FENTRY, new);
+	return 0;
+}
+
+static __always_inline void ns__switch(__u8 kind, struct task_struct *p, struct nsproxy *new)
+{
+	struct sec_ns o, n;
+	struct task_info *ti;
+	struct nsproxy *old;
+
+	if (!probe__serves(EVENT_SWITCH_TASK_NS, kind) || !new || !(ti = sec__traced()))
+		return;
+	old = READ_KERN(p->nsproxy);
+	if (!old)
+		return;
+	ns__read(&o, old);
+	ns__read(&n, new);
+	sec__emit_ns(ti, READ_KERN(p->pid), &o, &n);
+}
+
+SEC("fentry/switch_task_namespaces")
+int BPF_PROG(tracee_fentry_switch_task_ns, struct task_struct *p, struct nsproxy *new)
+{
+	ns__switch(PROBE_FENTRY, p, new);
+	return 0;
+}
+
+SEC("fentry/cap_capable")
+int BPF_PROG(tracee_fentry_cap_capable, const struct cred *cred, struct user_namespace *ns,
+	     int cap, unsigned int opts)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_CAP_CAPABLE, PROBE_FENTRY) && (ti = sec__traced()))
+		sec__emit_cap(ti, cap, opts);
+	return 0;
+}
+
+/* --- kprobes ------------------------------------------------------------------- */
+
+SEC("kprobe/security_bprm_check")
+int BPF_KPROBE(tracee_kprobe_bprm_check, struct linux_binprm *bprm)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_BPRM_CHECK, PROBE_KPROBE) && (ti = sec__traced()))
+		sec__emit_file(ti, EVENT_SECURITY_BPRM_CHECK, READ_KERN(bprm->file));
+	return 0;
+}
+
+SEC("kprobe/security_file_open")
+int BPF_KPROBE(tracee_kprobe_file_open, struct file *file)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_FILE_OPEN, PROBE_KPROBE) && (ti = sec__traced()))
+		sec__emit_file(ti, EVENT_SECURITY_FILE_OPEN, file);
+	return 0;
+}
+
+SEC("kprobe/security_inode_unlink")
+int BPF_KPROBE(tracee_kprobe_inode_unlink, struct inode *dir, struct dentry *dentry)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_INODE_UNLINK, PROBE_KPROBE) && (ti = sec__traced()))
+		sec__emit_unlink(ti, vfs__dentry_str(dentry));
+	return 0;
+}
+
+/* vfs_write(v) entry arguments, kept for the kretprobe. */
+struct sec_write_args {
+	struct file *file;
+	const void *buf;        /* vfs_write: the data; vfs_writev: the iovec array */
+	__u64 count;            /* vfs_write: bytes; vfs_writev: vlen */
+	loff_t *pos;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);             /* pid_tgid */
+	__type(value, struct sec_write_args);
+} sec_write_args SEC(".maps");
+
+static __always_inline void write__save(struct file *file, const void *buf, __u64 count, loff_t *pos)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct sec_write_args a = { .file = file, .buf = buf, .count = count, .pos = pos };
+
+	if (sec__traced())
+		bpf_map_update_elem(&sec_write_args, &id, &a, BPF_ANY);
+}
+
+static __always_inline void write__done(__u32 event, __s64 ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct sec_write_args *a = bpf_map_lookup_elem(&sec_write_args, &id);
+	struct task_info *ti;
+	__s64 start;
+
+	if (!a)
+		return;
+	ti = sec__traced();
+	if (ti) {
+		start = write__start(a->pos, ret);
+		if (probe__serves(event, PROBE_KPROBE))
+			sec__emit_write(ti, event, a->file, a->count, start, ret);
+		if (probe__serves(EVENT_MAGIC_WRITE, PROBE_KPROBE) && start == 0) {
+			if (event == EVENT_VFS_WRITE)
+				sec__emit_magic(ti, a->file, a->buf, ret);
+			else
+				sec__emit_magic_iov(ti, a->file, a->buf, ret);
+		}
+	}
+	bpf_map_delete_elem(&sec_write_args, &id);
+}
+
+SEC("kprobe/vfs_write")
+int BPF_KPROBE(tracee_kprobe_vfs_write, struct file *file, const char *buf, size_t count,
+	       loff_t *pos)
+{
+	write__save(file, buf, count, pos);
+	return 0;
+}
+
+SEC("kretprobe/vfs_write")
+int BPF_KRETPROBE(tracee_kretprobe_vfs_write, long ret)
+{
+	write__done(EVENT_VFS_WRITE, ret);
+	return 0;
+}
+
+SEC("kprobe/vfs_writev")
+int BPF_KPROBE(tracee_kprobe_vfs_writev, struct file *file, const struct iovec *vec,
+	       unsigned long vlen, loff_t *pos)
+{
+	write__save(file, vec, vlen, pos);
+	return 0;
+}
+
+SEC("kretprobe/vfs_writev")
+int BPF_KRETPROBE(tracee_kretprobe_vfs_writev, long ret)
+{
+	write__done(EVENT_VFS_WRITEV, ret);
+	return 0;
+}
+
+SEC("kprobe/security_mmap_file")
+int BPF_KPROBE(tracee_kprobe_mmap_file, struct file *file, unsigned long prot)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_MEM_PROT_ALERT, PROBE_KPROBE) && (prot & SEC_WX) == SEC_WX &&
+	    (ti = sec__traced()))
+		sec__emit_mem_alert(ti, ALERT_MMAP_W_X);
+	return 0;
+}
+
+SEC("kprobe/security_file_mprotect")
+int BPF_KPROBE(tracee_kprobe_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot)
+{
+	struct task_info *ti;
+	__u32 alert;
+
+	if (!probe__serves(EVENT_MEM_PROT_ALERT, PROBE_KPROBE))
+		return 0;
+	alert = mem__mprotect_alert(vma__flags(vma), reqprot);
+	if (alert && (ti = sec__traced()))
+		sec__emit_mem_alert(ti, alert);
+	return 0;
+}
+
+SEC("kprobe/commit_creds")
+int BPF_KPROBE(tracee_kprobe_commit_creds, struct cred *new)
+{
+	creds__commit(PROBE_KPROBE, new);
+	return 0;
+}
+
+SEC("kprobe/switch_task_namespaces")
+int BPF_KPROBE(tracee_kprobe_switch_task_ns, struct task_struct *p, struct nsproxy *new)
+{
+	ns__switch(PROBE_KPROBE, p, new);
+	return 0;
+}
+
+SEC("kprobe/cap_capable")
+int BPF_KPROBE(tracee_kprobe_cap_capable, const struct cred *cred, struct user_namespace *ns,
+	       int cap, unsigned int opts)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_CAP_CAPABLE, PROBE_KPROBE) && (ti = sec__traced()))
+		sec__emit_cap(ti, cap, opts);
+	return 0;
+}
+
+/* --- tracepoint fallbacks ---------------------------------------------------------- */
+
+/* The executed file, from the kernel's exec state rather than the name the
+ * program passed: what really runs, a symlink already resolved. */
+SEC("raw_tracepoint/sched_process_exec")
+int tracee_sec_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_BPRM_CHECK, PROBE_TRACEPOINT) && (ti = sec__traced()))
+		sec__emit_file(ti, EVENT_SECURITY_BPRM_CHECK, READ_KERN(bprm->file));
+	return 0;
+}
+
+/* x86_64 syscall numbers the fallbacks watch. */
+enum sec_syscall {
+	NR_write = 1, NR_open = 2, NR_mmap = 9, NR_mprotect = 10, NR_pwrite64 = 18,
+	NR_writev = 20, NR_execve = 59, NR_creat = 85, NR_unlink = 87, NR_setuid = 105,
+	NR_setgid = 106, NR_setreuid = 113, NR_setregid = 114, NR_setresuid = 117,
+	NR_setresgid = 119, NR_setfsuid = 122, NR_setfsgid = 123, NR_capset = 126,
+	NR_openat = 257, NR_unlinkat = 263, NR_unshare = 272, NR_pwritev = 296,
+	NR_open_by_handle_at = 304, NR_setns = 308, NR_execveat = 322, NR_pwritev2 = 328,
+	NR_pkey_mprotect = 329, NR_openat2 = 437,
+};
+
+/* A watched syscall in flight: its arguments and the state it may change. */
+struct sec_call {
+	__u64 args[6];
+	__u32 nr;
+	__u32 events;           /* SEC_BIT()s of the fallback events it may produce */
+	struct sec_creds creds;
+	struct sec_ns ns;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);             /* tid; LRU: a call that never returns cannot fill it */
+	__type(value, struct sec_call);
+} sec_calls SEC(".maps");
+
+/* The fallback events (served by the syscall tracepoints) syscall nr can produce. */
+static __always_inline __u32 sec__fallback_events(__u32 nr)
+{
+	__u32 m;
+
+	switch (nr) {
+	case NR_open: case NR_openat: case NR_creat: case NR_openat2: case NR_open_by_handle_at:
+		m = SEC_BIT(EVENT_SECURITY_FILE_OPEN);
+		break;
+	case NR_unlink: case NR_unlinkat:
+		m = SEC_BIT(EVENT_SECURITY_INODE_UNLINK);
+		break;
+	case NR_write: case NR_pwrite64:
+		m = SEC_BIT(EVENT_VFS_WRITE) | SEC_BIT(EVENT_MAGIC_WRITE);
+		break;
+	case NR_writev: case NR_pwritev: case NR_pwritev2:
+		m = SEC_BIT(EVENT_VFS_WRITEV) | SEC_BIT(EVENT_MAGIC_WRITE);
+		break;
+	case NR_setuid: case NR_setgid: case NR_setreuid: case NR_setregid: case NR_setresuid:
+	case NR_setresgid: case NR_setfsuid: case NR_setfsgid: case NR_capset: case NR_execve:
+	case NR_execveat:
+		m = SEC_BIT(EVENT_COMMIT_CREDS);
+		break;
+	case NR_setns: case NR_unshare:
+		m = SEC_BIT(EVENT_SWITCH_TASK_NS);
+		break;
+	case NR_mmap: case NR_mprotect: case NR_pkey_mprotect:
+		m = SEC_BIT(EVENT_MEM_PROT_ALERT);
+		break;
+	default:
+		return 0;
+	}
+	if (!probe__serves(EVENT_SECURITY_FILE_OPEN, PROBE_TRACEPOINT))
+		m &= ~SEC_BIT(EVENT_SECURITY_FILE_OPEN);
+	if (!probe__serves(EVENT_SECURITY_INODE_UNLINK, PROBE_TRACEPOINT))
+		m &= ~SEC_BIT(EVENT_SECURITY_INODE_UNLINK);
+	if (!probe__serves(EVENT_VFS_WRITE, PROBE_TRACEPOINT))
+		m &= ~SEC_BIT(EVENT_VFS_WRITE);
+	if (!probe__serves(EVENT_VFS_WRITEV, PROBE_TRACEPOINT))
+		m &= ~SEC_BIT(EVENT_VFS_WRITEV);
+	if (!probe__serves(EVENT_MAGIC_WRITE, PROBE_TRACEPOINT))
+		m &= ~SEC_BIT(EVENT_MAGIC_WRITE);
+	if (!probe__serves(EVENT_COMMIT_CREDS, PROBE_TRACEPOINT))
+		m &= ~SEC_BIT(EVENT_COMMIT_CREDS);
+	if (!probe__serves(EVENT_SWITCH_TASK_NS, PROBE_TRACEPOINT))
+		m &= ~SEC_BIT(EVENT_SWITCH_TASK_NS);
+	if (!probe__serves(EVENT_MEM_PROT_ALERT, PROBE_TRACEPOINT))
+		m &= ~SEC_BIT(EVENT_MEM_PROT_ALERT);
+	return m;
+}
+
+struct vma_flags_ctx {
+	__u64 flags;
+	bool found;
+};
+
+static long vma__flags_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
+{
+	struct vma_flags_ctx *c = data;
+
+	c->flags = vma__flags(vma);
+	c->found = true;
+	return 0;
+}
+
+/* mmap/mprotect at entry: what Tracee's LSM-side checks would alert on. */
+static __always_inline void mem__check_entry(struct task_info *ti, __u32 nr, const __u64 *args)
+{
+	struct vma_flags_ctx c = { 0 };
+	__u32 alert = 0;
+
+	if (nr == NR_mmap) {
+		if ((args[2] & SEC_WX) == SEC_WX)
+			alert = ALERT_MMAP_W_X;
+	} else if (!bpf_find_vma(bpf_get_current_task_btf(), args[0], vma__flags_cb, &c, 0) &&
+		   c.found) {
+		alert = mem__mprotect_alert(c.flags, args[2]);
+	}
+	if (alert)
+		sec__emit_mem_alert(ti, alert);
+}
+
+static __always_inline void syscall__regs(__u64 *args, struct pt_regs *regs)
+{
+	args[0] = READ_KERN(regs->di);
+	args[1] = READ_KERN(regs->si);
+	args[2] = READ_KERN(regs->dx);
+	args[3] = READ_KERN(regs->r10);
+	args[4] = READ_KERN(regs->r8);
+	args[5] = READ_KERN(regs->r9);
+}
+
+SEC("raw_tracepoint/sys_enter")
+int tracee_sec_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 nr = (__u32)ctx->args[1], tid;
+	__u32 events = sec__fallback_events(nr);
+	struct task_struct *task;
+	struct task_info *ti;
+	struct sec_call c = { 0 };
+
+	if (!events || !(ti = sec__traced()))
+		return 0;
+	syscall__regs(c.args, (struct pt_regs *)ctx->args[0]);
+	if (events & SEC_BIT(EVENT_MEM_PROT_ALERT)) {
+		mem__check_entry(ti, nr, c.args);
+		return 0;
+	}
+	task = task__current();
+	c.nr = nr;
+	c.events = events;
+	if (events & SEC_BIT(EVENT_COMMIT_CREDS))
+		creds__read(&c.creds, READ_KERN(task->real_cred));
+	if (events & SEC_BIT(EVENT_SWITCH_TASK_NS))
+		ns__read(&c.ns, READ_KERN(task->nsproxy));
+	tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_map_update_elem(&sec_calls, &tid, &c, BPF_ANY);
+	return 0;
+}
+
+/* The open flags that only matter while opening: the kernel drops them from
+ * f_flags right after security_file_open, where the LSM probe reads them. */
+#define SEC_OPEN_ONLY_FLAGS (0100 | 0200 | 0400 | 01000) /* O_CREAT O_EXCL O_NOCTTY O_TRUNC */
+
+static __always_inline __u32 open__requested_flags(const struct sec_call *c)
+{
+	__u64 flags = 0;
+
+	switch (c->nr) {
+	case NR_open:
+		return (__u32)c->args[1];
+	case NR_openat:
+		return (__u32)c->args[2];
+	case NR_creat:
+		return 01 | 0100 | 01000;       /* O_WRONLY|O_CREAT|O_TRUNC */
+	case NR_openat2:                        /* struct open_how starts with u64 flags */
+		if (bpf_probe_read_user(&flags, sizeof(flags), (const void *)c->args[2]))
+			return 0;
+		return (__u32)flags;
+	default:
+		return 0;
+	}
+}
+
+/* open family: the file the new descriptor refers to, with the flags as
+ * security_file_open saw them. */
+static __always_inline void fallback__open(struct task_info *ti, struct task_struct *task,
+					   const struct sec_call *c, __s64 ret)
+{
+	if (ret >= 0)
+		sec__emit_file_flags(ti, EVENT_SECURITY_FILE_OPEN, vfs__file_by_fd(task, (int)ret),
+				     open__requested_flags(c) & SEC_OPEN_ONLY_FLAGS);
+}
+
+/* unlink/unlinkat (not AT_REMOVEDIR: that is rmdir): the name resolved
+ * against dirfd or the cwd, which still exist after the name is gone. */
+static __always_inline void fallback__unlink(struct task_info *ti, struct task_struct *task,
+					     const struct sec_call *c, __s64 ret)
+{
+	int dirfd = -100;
+	const char *name = (const char *)c->args[0];
+
+	if (ret != 0)
+		return;
+	if (c->nr == NR_unlinkat) {
+		if (c->args[2] & 0x200 /* AT_REMOVEDIR */)
+			return;
+		dirfd = (int)c->args[0];
+		name = (const char *)c->args[1];
+	}
+	sec__emit_unlink(ti, vfs__path_join_user(vfs__at_dir(task, dirfd), name));
+}
+
+/* write family: the descriptor's file; pos from the offset argument for the
+ * positional calls, else from where the file position ended. */
+static __always_inline void fallback__write(struct task_info *ti, struct task_struct *task,
+					    const struct sec_call *c, __s64 ret)
+{
+	struct file *file = vfs__file_by_fd(task, (int)c->args[0]);
+	bool vec = c->nr == NR_writev || c->nr == NR_pwritev || c->nr == NR_pwritev2;
+	bool positional = c->nr == NR_pwrite64 ||
+			  ((c->nr == NR_pwritev || c->nr == NR_pwritev2) && (__s64)c->args[3] != -1);
+	const void *data = (const void *)c->args[1];
+	__s64 start;
+
+	if (!file)
+		return;
+	if (positional)
+		start = (__s64)c->args[3];
+	else
+		start = write__start(&file->f_pos, ret);
+	if (c->events & SEC_BIT(EVENT_VFS_WRITE) && !vec)
+		sec__emit_write(ti, EVENT_VFS_WRITE, file, c->args[2], start, ret);
+	if (c->events & SEC_BIT(EVENT_VFS_WRITEV) && vec)
+		sec__emit_write(ti, EVENT_VFS_WRITEV, file, c->args[2], start, ret);
+	if (!(c->events & SEC_BIT(EVENT_MAGIC_WRITE)) || start != 0 || ret <= 0)
+		return;
+	if (vec)
+		sec__emit_magic_iov(ti, file, data, ret);
+	else
+		sec__emit_magic(ti, file, data, ret);
+}
+
+SEC("raw_tracepoint/sys_exit")
+int tracee_sec_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sec_call *c = bpf_map_lookup_elem(&sec_calls, &tid);
+	__s64 ret = (__s64)ctx->args[1];
+	struct task_struct *task;
+	struct task_info *ti;
+	struct sec_creds n;
+	struct sec_ns ns;
+
+	if (!c)
+		return 0;
+	ti = bpf_map_lookup_elem(&task_info, &tid);
+	task = task__current();
+	if (ti && ti->traced) {
+		if (c->events & SEC_BIT(EVENT_SECURITY_FILE_OPEN))
+			fallback__open(ti, task, c, ret);
+		else if (c->events & SEC_BIT(EVENT_SECURITY_INODE_UNLINK))
+			fallback__unlink(ti, task, c, ret);
+		else if (c->events & (SEC_BIT(EVENT_VFS_WRITE) | SEC_BIT(EVENT_VFS_WRITEV) |
+				      SEC_BIT(EVENT_MAGIC_WRITE)))
+			fallback__write(ti, task, c, ret);
+		if (c->events & SEC_BIT(EVENT_COMMIT_CREDS)) {
+			creds__read(&n, READ_KERN(task->real_cred));
+			sec__emit_creds(ti, &c->creds, &n);
+		}
+		if (c->events & SEC_BIT(EVENT_SWITCH_TASK_NS)) {
+			ns__read(&ns, READ_KERN(task->nsproxy));
+			sec__emit_ns(ti, READ_KERN(task->pid), &c->ns, &ns);
+		}
+	}
+	bpf_map_delete_elem(&sec_calls, &tid);
+	return 0;
+}
 
 #endif

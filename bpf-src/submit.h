@@ -40,11 +40,17 @@ static __always_inline struct event_header *record__init(struct scratch *s, cons
 	return h;
 }
 
+/* The reader is woken once, by the record that takes the data waiting past
+ * wakeup_bytes. Waking it for every record past the mark would raise an
+ * interrupt per record until it runs (costly in a VM); a wake-up it misses
+ * (the crossing record dropped, two CPUs racing) costs at most its poll
+ * timeout. */
 static __always_inline void ringbuf__submit(struct scratch *s, __u32 size)
 {
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	__u64 flags = BPF_RB_NO_WAKEUP;
 
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+	if (avail < wakeup_bytes && avail + size >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	size &= TRACEE_RECORD_MAX - 1;
 	if (size < sizeof(struct event_header))

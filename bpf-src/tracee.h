@@ -8,6 +8,9 @@
  *   ARG_STR/ARG_BYTES     u32 length, then that many bytes (strings carry no NUL)
  *   ARG_STR_ARRAY         u32 count, then count x (u32 length + bytes); when the
  *                         array was cut, the last element is the marker "..."
+ *   ARG_SOCKADDR          u32 length (at most TRACEE_SOCKADDR_MAX), then the
+ *                         struct sockaddr bytes as the process passed them
+ *   ARG_INT_PAIR          8 bytes: two ints (pipe, pipe2, socketpair fds)
  *   ARG_NONE              nothing: the value could not be read
  * All multi-byte values are host-endian and unaligned. User space treats every
  * record as untrusted and bounds-checks each read against hdr.size.
@@ -23,6 +26,7 @@
 #define TRACEE_RECORD_MAX    16384  /* largest record; a power of two */
 #define TRACEE_STR_MAX       4096   /* one string argument, including the NUL */
 #define TRACEE_ARGV_MAX      32     /* argv elements read before the cut marker */
+#define TRACEE_SOCKADDR_MAX  128    /* sizeof(struct sockaddr_storage) */
 
 enum arg_kind {
 	ARG_NONE = 0,
@@ -34,6 +38,8 @@ enum arg_kind {
 	ARG_STR,
 	ARG_STR_ARRAY,
 	ARG_BYTES,
+	ARG_SOCKADDR,   /* struct sockaddr*; its length is the next argument */
+	ARG_INT_PAIR,   /* int[2] the kernel fills: read at exit */
 	ARG_KIND_MAX,
 };
 
@@ -59,11 +65,69 @@ enum tracee_event_id {
 	EVENT_CAPTURE_BASE = TRACEE_EVENT_BASE + 20,
 };
 
-/* Trace modes; set in the object's rodata before load. */
+/* How a non-syscall event is produced on this kernel: chosen at start from
+ * the event's ordered probe list (lib/probes.c) and handed to the kernel side
+ * in the rodata array event_probe[id - TRACEE_EVENT_BASE]. */
+enum probe_kind {
+	PROBE_NONE = 0,         /* not selected, or nothing loads */
+	PROBE_LSM,              /* BPF LSM hook */
+	PROBE_FENTRY,           /* fentry/fexit (BPF trampoline) */
+	PROBE_KPROBE,           /* kprobe/kretprobe */
+	PROBE_TRACEPOINT,       /* (raw) tracepoint, often a fallback */
+	PROBE_KIND_MAX,
+};
+#define TRACEE_PROBED_EVENTS 32 /* event ids TRACEE_EVENT_BASE.. +31 */
+
+/* Trace modes (--trace); set in the object's rodata before load. "new" is
+ * a thread group (for containers: a pid namespace's init) started after
+ * tracee; a container is a pid namespace other than the host's. */
 enum trace_mode {
 	TRACE_PROCESS_NEW = 0,  /* thread groups started after tracee */
 	TRACE_PROCESS_ALL,      /* everything but tracee itself */
 	TRACE_PROCESS_FOLLOW,   /* tgids in the traced_tgids map and their descendants */
+	TRACE_PROCESS_PIDS,     /* exactly the tgids in traced_tgids (process:<pid>,...) */
+	TRACE_CONTAINER_NEW,
+	TRACE_CONTAINER_ALL,
+	TRACE_HOST_NEW,
+	TRACE_HOST_ALL,
+	TRACE_MODE_MAX,
+};
+
+/* --filter, decided in the kernel per thread (lib/filter.c parses it). A
+ * value is traced when, for every active kind: it is none of the '!='
+ * values, one of the '=' values (if any were given), above gt and below lt
+ * (when set). The values live in the filter_values map, keyed by
+ * struct tracee_filter_key, with FILTER_OP_* bits as the value. */
+enum tracee_filter_kind {
+	FILTER_BY_UID = 0,      /* real uid, as the host sees it */
+	FILTER_BY_PID,          /* host tgid */
+	FILTER_BY_MNTNS,        /* mount namespace inode */
+	FILTER_BY_PIDNS,        /* pid namespace inode */
+	FILTER_BY_COMM,         /* task comm, 15 bytes */
+	FILTER_BY_UTS,          /* UTS name, first 15 bytes */
+	FILTER_BY_MAX,
+};
+#define FILTER_OP_EQ 1
+#define FILTER_OP_NE 2
+#define FILTER_STR_LEN 16
+
+struct tracee_filter_key {
+	unsigned int kind;
+	unsigned int pad;               /* zero */
+	union {
+		unsigned long long num;
+		char str[FILTER_STR_LEN];       /* NUL-padded */
+	};
+};
+
+/* The filter's rodata (filter_cfg), one bit per enum tracee_filter_kind. */
+struct tracee_filter_config {
+	unsigned int active;            /* a filter was given for this kind */
+	unsigned int need_eq;           /* '=' values given: the value must be one */
+	unsigned int has_gt, has_lt;
+	unsigned long long gt[FILTER_BY_MAX], lt[FILTER_BY_MAX];
+	unsigned int follow_roots;      /* process:follow: a match starts a followed tree */
+	unsigned int pad;
 };
 
 /* How the kernel side treats one event; the loader fills this per event id

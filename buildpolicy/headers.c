@@ -161,6 +161,43 @@ int bp_find_headers(const char *explicit_dir, const char *release, char *src, ch
 	return -ENOENT;
 }
 
+/* The release a build tree was configured for: UTS_RELEASE in its
+ * include/generated/utsrelease.h (Debian's include/config/kernel.release
+ * holds the upstream version instead). False when the tree does not say. */
+static bool tree_release(const char *obj, char *rel, size_t len)
+{
+	char p[PATH_MAX], line[256];
+	bool found = false;
+	FILE *f;
+
+	if (bp_join(p, sizeof(p), obj, "include/generated/utsrelease.h") || !(f = fopen(p, "re")))
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char *q = strstr(line, "UTS_RELEASE \""), *end;
+
+		if (!q || !(end = strchr(q += 13, '"')) || (size_t)(end - q) >= len)
+			continue;
+		memcpy(rel, q, (size_t)(end - q));
+		rel[end - q] = '\0';
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Offsets are fixed at build time from the headers: headers of another
+ * kernel would build an object that loads and reads the wrong fields. */
+static int check_tree_release(const char *obj, const char *release)
+{
+	char rel[BP_RELEASE_MAX];
+
+	if (!tree_release(obj, rel, sizeof(rel)) || strcmp(rel, release) == 0)
+		return 0;
+	bp_err("kernel headers %s are for kernel %s, not %s: set KERN_RELEASE=%s to build for "
+	       "that kernel, or KERN_HEADERS to headers for %s", obj, rel, release, rel, release);
+	return -EINVAL;
+}
+
 /* --- vmlinux.h from BTF ----------------------------------------------------- */
 
 struct text {
@@ -276,7 +313,7 @@ int bp_kernel_types(const struct buildpolicy_opts *o, const struct bp_location *
 	err = bp_find_headers(explicit_dir, rel, kt->src, kt->obj, sizeof(kt->src));
 	if (err == 0) {
 		kt->mode = TCF_MODE_HOST_IR;
-		return 0;
+		return check_tree_release(kt->obj, rel);
 	}
 	if (err != -ENOENT || (explicit_dir && *explicit_dir))
 		return err;

@@ -10,37 +10,457 @@
  *                  that are not UTF-8)
  *   ARG_BYTES      as ARG_STR                   as ARG_STR
  *   ARG_STR_ARRAY  [ls -la]                     ["ls","-la"]
+ *   ARG_SOCKADDR   {AF_INET 127.0.0.1:80}       {"sa_family":"AF_INET","sin_port":"80",
+ *                                                "sin_addr":"127.0.0.1"}
+ *   ARG_INT_PAIR   [3 4]                        [3,4]
  *   ARG_NONE       <unreadable>                 null
  *
- * An argument whose definition names a format (enum arg_fmt) other than
- * FMT_DEFAULT is shown by that format's row in fmt_table below: decoded
- * flags, modes and the like are one function and one row each. A format
- * applies to numbers only; anything else falls back to the default.
+ * A number whose definition names a format (enum arg_fmt) other than
+ * FMT_DEFAULT is decoded by that format's row in fmt_table below, spelled as
+ * strace spells it (O_RDONLY|O_CLOEXEC, SIGKILL, 0644, AT_FDCWD); in JSON
+ * the decoded value is a string, as in Tracee's parsed arguments - except a
+ * dirfd that is not AT_FDCWD, which stays a number. The name tables are in
+ * argfmt_flags.c. Nothing here allocates: everything is written straight
+ * into the printer's outbuf.
  */
+#include <arpa/inet.h>
 #include <string.h>
+#include "argfmt.h"
 #include "printer.h"
 
-static void fmt_hex(struct outbuf *out, const struct event_arg *arg, bool json)
+#define AT_FDCWD_VALUE  (-100)
+#define MAP_TYPE_MASK   0xfu
+#define MAP_HUGE_SHIFT  26
+#define MAP_HUGE_MASK   0x3fu
+#define S_IFMT_MASK     0170000u
+
+/* The number's bits at its own width: an int's -1 is 0xffffffff. */
+static uint64_t arg_bits(const struct event_arg *arg)
 {
 	uint64_t v = (uint64_t)arg->num;
 
 	if (arg->kind == ARG_INT || arg->kind == ARG_UINT)
 		v &= 0xffffffffu;
+	return v;
+}
+
+/* --- one function per format ------------------------------------------------ */
+
+static void fmt_hex(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	outbuf_hex(out, arg_bits(arg));
+}
+
+static void fmt_open_flags(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	uint64_t v = arg_bits(arg);
+
+	outbuf_puts(out, xlat_name(&xt_open_accmode, v & 3));
+	xlat_flags(out, &xt_open_flags, v & ~(uint64_t)3, true);
+}
+
+static void fmt_fd_flags(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_flags(out, &xt_open_flags, arg_bits(arg), false);
+}
+
+static void fmt_access_mode(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_flags(out, &xt_access_mode, arg_bits(arg), false);
+}
+
+static void fmt_mmap_prot(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_flags(out, &xt_mmap_prot, arg_bits(arg), false);
+}
+
+/* type, flags, then the huge page size as strace writes it: 21<<MAP_HUGE_SHIFT */
+static void fmt_mmap_flags(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	uint64_t v = arg_bits(arg);
+	uint64_t huge_bits = (uint64_t)MAP_HUGE_MASK << MAP_HUGE_SHIFT;
+	uint64_t huge = (v & huge_bits) >> MAP_HUGE_SHIFT;
+
+	xlat_enum(out, &xt_mmap_type, v & MAP_TYPE_MASK);
+	xlat_flags(out, &xt_mmap_flags, v & ~(uint64_t)MAP_TYPE_MASK & ~huge_bits, true);
+	if (huge) {
+		outbuf_putc(out, '|');
+		outbuf_u64(out, huge);
+		outbuf_puts(out, "<<MAP_HUGE_SHIFT");
+	}
+}
+
+/* flags, then the exit signal from the low byte: CLONE_VM|CLONE_VFORK|SIGCHLD */
+static void fmt_clone_flags(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	uint64_t v = arg_bits(arg);
+	uint64_t flags = v & ~(uint64_t)0xff, sig = v & 0xff;
+
+	if (flags)
+		xlat_flags(out, &xt_clone_flags, flags, false);
+	if (sig) {
+		if (flags)
+			outbuf_putc(out, '|');
+		argfmt_signal(out, (int64_t)sig);
+	}
+	if (!v)
+		outbuf_putc(out, '0');
+}
+
+static void fmt_ns_flags(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_flags(out, &xt_ns_flags, arg_bits(arg), false);
+}
+
+static void fmt_at_flags(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_flags(out, &xt_at_flags, arg_bits(arg), false);
+}
+
+static void fmt_access_at_flags(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_flags(out, &xt_access_at_flags, arg_bits(arg), false);
+}
+
+static void fmt_statx_flags(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_flags(out, &xt_statx_flags, arg_bits(arg), false);
+}
+
+/* AT_FDCWD by name; any other dirfd is a plain number, in JSON too. */
+static void fmt_dirfd(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	if ((int32_t)arg_bits(arg) != AT_FDCWD_VALUE) {
+		outbuf_i64(out, arg->kind == ARG_UINT ? (int32_t)arg_bits(arg) : arg->num);
+		return;
+	}
 	if (json)
-		outbuf_putc(out, '"');
-	outbuf_hex(out, v);
-	if (json)
-		outbuf_putc(out, '"');
+		outbuf_put(out, "\"AT_FDCWD\"", 10);
+	else
+		outbuf_put(out, "AT_FDCWD", 8);
+}
+
+static void fmt_mode(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	argfmt_octal(out, arg_bits(arg));
+}
+
+/* S_IFIFO|S_ISUID|0644; a type strace does not name leaves the whole mode octal */
+static void fmt_mknod_mode(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	uint64_t v = arg_bits(arg);
+	const char *type = v <= 0177777 ? xlat_name(&xt_mknod_type, v & S_IFMT_MASK) : NULL;
+
+	if (!type) {
+		argfmt_octal(out, v);
+		return;
+	}
+	outbuf_puts(out, type);
+	xlat_flags(out, &xt_mode_bits, v & 07000, true);
+	outbuf_putc(out, '|');
+	argfmt_octal(out, v & 0777);
+}
+
+static void fmt_sock_domain(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_enum(out, &xt_sock_domain, arg_bits(arg));
+}
+
+/* the base type (type & 0xf) by name, then SOCK_CLOEXEC|SOCK_NONBLOCK */
+static void fmt_sock_type(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	uint64_t v = arg_bits(arg);
+	const char *base = xlat_name(&xt_sock_type, v & 0xf);
+
+	if (!base) {
+		xlat_flags(out, &xt_sock_flags, v, false);
+		return;
+	}
+	outbuf_puts(out, base);
+	if (v & ~(uint64_t)0xf) {
+		outbuf_putc(out, '|');
+		xlat_flags(out, &xt_sock_flags, v & ~(uint64_t)0xf, false);
+	}
+}
+
+static void fmt_sock_flags(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_flags(out, &xt_sock_flags, arg_bits(arg), false);
+}
+
+static void fmt_ptrace_request(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_enum(out, &xt_ptrace_request, arg_bits(arg));
+}
+
+static void fmt_prctl_option(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_enum(out, &xt_prctl_option, arg_bits(arg));
+}
+
+static void fmt_bpf_cmd(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_enum(out, &xt_bpf_cmd, arg_bits(arg));
+}
+
+static void fmt_capability(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_enum(out, &xt_capability, arg_bits(arg));
+}
+
+static void fmt_signal(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	argfmt_signal(out, arg->kind == ARG_UINT ? (int32_t)arg_bits(arg) : arg->num);
+}
+
+static void fmt_sigprocmask_how(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_enum(out, &xt_sigprocmask_how, arg_bits(arg));
+}
+
+static void fmt_fcntl_cmd(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_enum(out, &xt_fcntl_cmd, arg_bits(arg));
+}
+
+static void fmt_seek_whence(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	xlat_enum(out, &xt_seek_whence, arg_bits(arg));
+}
+
+/* A syscall number by its event name; a number no syscall has stays a number. */
+static void fmt_syscall(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	const struct event_def *d = arg->num >= 0 && arg->num < TRACEE_EVENT_BASE ?
+				    events_by_id((int)arg->num) : NULL;
+
+	(void)json;
+	if (d)
+		outbuf_puts(out, d->name);
+	else
+		outbuf_i64(out, arg->num);
 }
 
 typedef void (*fmt_fn)(struct outbuf *out, const struct event_arg *arg, bool json);
 
-/* enum arg_fmt -> formatter; NULL (and FMT_DEFAULT) means by kind. */
-static const fmt_fn fmt_table[] = {
-	[FMT_DEFAULT] = NULL,
-	[FMT_HEX] = fmt_hex,
-	/* decoded flags (open flags, access modes, ...) are added here */
+/* enum arg_fmt -> formatter. quoted: in JSON the text is a string (the
+ * formatter writes no characters that need escaping). */
+static const struct {
+	fmt_fn fn;
+	bool quoted;
+} fmt_table[FMT_MAX] = {
+	[FMT_DEFAULT] = { NULL, false },
+	[FMT_HEX] = { fmt_hex, true },
+	[FMT_OPEN_FLAGS] = { fmt_open_flags, true },
+	[FMT_FD_FLAGS] = { fmt_fd_flags, true },
+	[FMT_ACCESS_MODE] = { fmt_access_mode, true },
+	[FMT_MMAP_PROT] = { fmt_mmap_prot, true },
+	[FMT_MMAP_FLAGS] = { fmt_mmap_flags, true },
+	[FMT_CLONE_FLAGS] = { fmt_clone_flags, true },
+	[FMT_NS_FLAGS] = { fmt_ns_flags, true },
+	[FMT_AT_FLAGS] = { fmt_at_flags, true },
+	[FMT_ACCESS_AT_FLAGS] = { fmt_access_at_flags, true },
+	[FMT_STATX_FLAGS] = { fmt_statx_flags, true },
+	[FMT_DIRFD] = { fmt_dirfd, false },
+	[FMT_MODE] = { fmt_mode, true },
+	[FMT_MKNOD_MODE] = { fmt_mknod_mode, true },
+	[FMT_SOCK_DOMAIN] = { fmt_sock_domain, true },
+	[FMT_SOCK_TYPE] = { fmt_sock_type, true },
+	[FMT_SOCK_FLAGS] = { fmt_sock_flags, true },
+	[FMT_PTRACE_REQUEST] = { fmt_ptrace_request, true },
+	[FMT_PRCTL_OPTION] = { fmt_prctl_option, true },
+	[FMT_BPF_CMD] = { fmt_bpf_cmd, true },
+	[FMT_CAPABILITY] = { fmt_capability, true },
+	[FMT_SIGNAL] = { fmt_signal, true },
+	[FMT_SIGPROCMASK_HOW] = { fmt_sigprocmask_how, true },
+	[FMT_FCNTL_CMD] = { fmt_fcntl_cmd, true },
+	[FMT_SEEK_WHENCE] = { fmt_seek_whence, true },
+	[FMT_SYSCALL] = { fmt_syscall, true },
 };
+
+/* --- socket addresses ----------------------------------------------------------- */
+
+/* The parts of a struct sockaddr that its length covers; the record's bytes
+ * are unaligned, so every field is copied out. */
+struct sockaddr_view {
+	const unsigned char *p;
+	uint32_t len;
+	uint16_t family;
+};
+
+static uint16_t view_u16(const struct sockaddr_view *sa, uint32_t off)
+{
+	uint16_t v;
+
+	memcpy(&v, sa->p + off, sizeof(v));
+	return v;
+}
+
+static uint32_t view_u32(const struct sockaddr_view *sa, uint32_t off)
+{
+	uint32_t v;
+
+	memcpy(&v, sa->p + off, sizeof(v));
+	return v;
+}
+
+/* sun_path: up to the first NUL; an abstract name (leading NUL) is every
+ * byte the length covers, shown with a leading '@'. Returns the length put
+ * in buf (at most TRACEE_SOCKADDR_MAX). */
+static uint32_t unix_path(const struct sockaddr_view *sa, char *buf)
+{
+	const char *path = (const char *)sa->p + 2;
+	uint32_t n = sa->len - 2;
+
+	if (n == 0)
+		return 0;
+	if (path[0] != '\0') {
+		n = (uint32_t)strnlen(path, n);
+		memcpy(buf, path, n);
+		return n;
+	}
+	buf[0] = '@';
+	memcpy(buf + 1, path + 1, n - 1);
+	return n;
+}
+
+static void json_field(struct outbuf *out, const char *key, const char *val, size_t n)
+{
+	outbuf_puts(out, key);
+	outbuf_json_str(out, val, n);
+}
+
+static void json_u64_field(struct outbuf *out, const char *key, uint64_t v)
+{
+	outbuf_puts(out, key);
+	outbuf_putc(out, '"');
+	outbuf_u64(out, v);
+	outbuf_putc(out, '"');
+}
+
+/* {"sa_family":"AF_INET","sin_port":"80","sin_addr":"127.0.0.1"}: the
+ * fields the length covers, values as strings, as Tracee writes them. */
+static void sockaddr_json(struct outbuf *out, const struct sockaddr_view *sa)
+{
+	char text[INET6_ADDRSTRLEN > TRACEE_SOCKADDR_MAX ? INET6_ADDRSTRLEN : TRACEE_SOCKADDR_MAX];
+	uint32_t n;
+
+	outbuf_putc(out, '{');
+	if (sa->len < 2) {
+		outbuf_putc(out, '}');
+		return;
+	}
+	outbuf_puts(out, "\"sa_family\":\"");
+	xlat_enum(out, &xt_sock_domain, sa->family);
+	outbuf_putc(out, '"');
+	switch (sa->family) {
+	case AF_INET:
+		if (sa->len >= 4)
+			json_u64_field(out, ",\"sin_port\":", ntohs(view_u16(sa, 2)));
+		if (sa->len >= 8 && inet_ntop(AF_INET, sa->p + 4, text, sizeof(text)))
+			json_field(out, ",\"sin_addr\":", text, strlen(text));
+		break;
+	case AF_INET6:
+		if (sa->len >= 4)
+			json_u64_field(out, ",\"sin6_port\":", ntohs(view_u16(sa, 2)));
+		if (sa->len >= 24 && inet_ntop(AF_INET6, sa->p + 8, text, sizeof(text)))
+			json_field(out, ",\"sin6_addr\":", text, strlen(text));
+		if (sa->len >= 8)
+			json_u64_field(out, ",\"sin6_flowinfo\":", ntohl(view_u32(sa, 4)));
+		if (sa->len >= 28)
+			json_u64_field(out, ",\"sin6_scope_id\":", view_u32(sa, 24));
+		break;
+	case AF_UNIX:
+		n = unix_path(sa, text);
+		if (n)
+			json_field(out, ",\"sun_path\":", text, n);
+		break;
+	default:
+		break;
+	}
+	outbuf_putc(out, '}');
+}
+
+/* {AF_INET 127.0.0.1:80}, {AF_INET6 [fe80::1%2]:443}, {AF_UNIX @name}; an
+ * address cut short shows its family only. */
+static void sockaddr_text(struct outbuf *out, const struct sockaddr_view *sa)
+{
+	char text[INET6_ADDRSTRLEN > TRACEE_SOCKADDR_MAX ? INET6_ADDRSTRLEN : TRACEE_SOCKADDR_MAX];
+	uint32_t n;
+
+	outbuf_putc(out, '{');
+	if (sa->len < 2) {
+		outbuf_putc(out, '}');
+		return;
+	}
+	xlat_enum(out, &xt_sock_domain, sa->family);
+	switch (sa->family) {
+	case AF_INET:
+		if (sa->len < 8 || !inet_ntop(AF_INET, sa->p + 4, text, sizeof(text)))
+			break;
+		outbuf_putc(out, ' ');
+		outbuf_puts(out, text);
+		outbuf_putc(out, ':');
+		outbuf_u64(out, ntohs(view_u16(sa, 2)));
+		break;
+	case AF_INET6:
+		if (sa->len < 24 || !inet_ntop(AF_INET6, sa->p + 8, text, sizeof(text)))
+			break;
+		outbuf_put(out, " [", 2);
+		outbuf_puts(out, text);
+		if (sa->len >= 28 && view_u32(sa, 24)) {
+			outbuf_putc(out, '%');
+			outbuf_u64(out, view_u32(sa, 24));
+		}
+		outbuf_put(out, "]:", 2);
+		outbuf_u64(out, ntohs(view_u16(sa, 2)));
+		break;
+	case AF_UNIX:
+		n = unix_path(sa, text);
+		if (n) {
+			outbuf_putc(out, ' ');
+			outbuf_text(out, text, n, 0);
+		}
+		break;
+	default:
+		break;
+	}
+	outbuf_putc(out, '}');
+}
+
+static void sockaddr_value(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	struct sockaddr_view sa = {
+		.p = (const unsigned char *)arg->data,
+		.len = arg->data && arg->len <= TRACEE_SOCKADDR_MAX ? arg->len : 0,
+	};
+
+	if (sa.len >= 2)
+		sa.family = view_u16(&sa, 0);
+	if (json)
+		sockaddr_json(out, &sa);
+	else
+		sockaddr_text(out, &sa);
+}
+
+/* [3,4] in JSON, [3 4] in a table */
+static void int_pair(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	int32_t fds[2];
+
+	if (!arg->data || arg->len != sizeof(fds)) {
+		outbuf_put(out, json ? "null" : "<unreadable>", json ? 4 : 12);
+		return;
+	}
+	memcpy(fds, arg->data, sizeof(fds));
+	outbuf_putc(out, '[');
+	outbuf_i64(out, fds[0]);
+	outbuf_putc(out, json ? ',' : ' ');
+	outbuf_i64(out, fds[1]);
+	outbuf_putc(out, ']');
+}
+
+/* --- string arrays ------------------------------------------------------------- */
 
 const char *event_arg_str_next(const struct event_arg *arg, uint32_t *pos, uint32_t *len)
 {
@@ -77,23 +497,27 @@ static void str_array(struct outbuf *out, const struct event_arg *arg, bool json
 	outbuf_putc(out, ']');
 }
 
+/* --- the entry point ------------------------------------------------------------- */
+
+static bool is_number(unsigned char kind)
+{
+	return kind == ARG_INT || kind == ARG_UINT || kind == ARG_LONG || kind == ARG_ULONG ||
+	       kind == ARG_PTR;
+}
+
 void argfmt_value(struct outbuf *out, const struct event_arg *arg, bool json)
 {
 	unsigned fmt = arg->def ? arg->def->fmt : FMT_DEFAULT;
 
-	switch (arg->kind) {
-	case ARG_INT:
-	case ARG_UINT:
-	case ARG_LONG:
-	case ARG_ULONG:
-	case ARG_PTR:
-		if (fmt < sizeof(fmt_table) / sizeof(fmt_table[0]) && fmt_table[fmt]) {
-			fmt_table[fmt](out, arg, json);
-			return;
-		}
-		break;
-	default:
-		break;
+	if (is_number(arg->kind) && fmt < FMT_MAX && fmt_table[fmt].fn) {
+		bool quote = json && fmt_table[fmt].quoted;
+
+		if (quote)
+			outbuf_putc(out, '"');
+		fmt_table[fmt].fn(out, arg, json);
+		if (quote)
+			outbuf_putc(out, '"');
+		return;
 	}
 
 	switch (arg->kind) {
@@ -121,6 +545,12 @@ void argfmt_value(struct outbuf *out, const struct event_arg *arg, bool json)
 		break;
 	case ARG_STR_ARRAY:
 		str_array(out, arg, json);
+		break;
+	case ARG_SOCKADDR:
+		sockaddr_value(out, arg, json);
+		break;
+	case ARG_INT_PAIR:
+		int_pair(out, arg, json);
 		break;
 	default:    /* ARG_NONE, or a kind this build does not know */
 		if (json)

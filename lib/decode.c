@@ -77,6 +77,18 @@ static int decode_arg(struct cursor *c, struct event_arg *a)
 		return cursor_blob(c, &a->data, &a->len);
 	case ARG_STR_ARRAY:
 		return decode_str_array(c, a);
+	case ARG_SOCKADDR:
+		if (cursor_blob(c, &a->data, &a->len) || a->len > TRACEE_SOCKADDR_MAX)
+			return -EINVAL;
+		return 0;
+	case ARG_INT_PAIR:
+		/* two ints, left in place: argfmt reads them */
+		if ((size_t)(c->end - c->p) < 2 * sizeof(int32_t))
+			return -EINVAL;
+		a->data = (const char *)c->p;
+		a->len = 2 * sizeof(int32_t);
+		c->p += a->len;
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -92,6 +104,7 @@ int decode_record(const void *data, size_t len, struct event *ev)
 	ev->hdr = h;
 	ev->def = events_by_id((int)h->event_id);
 	ev->container_id = "";
+	ev->sha256 = NULL;
 	if (!ev->def || h->argnum > TRACEE_MAX_ARGS || h->argnum > ev->def->argnum)
 		return -EINVAL;
 	c.p = (const unsigned char *)data + sizeof(*h);

@@ -10,7 +10,8 @@ struct event_arg {
 	const struct arg_def *def;  /* name, type, format */
 	unsigned char kind;         /* enum arg_kind as found in the record */
 	int64_t num;                /* ARG_INT.. ARG_PTR */
-	const char *data;           /* ARG_STR, ARG_BYTES: bytes; ARG_STR_ARRAY: encoded elements */
+	const char *data;           /* ARG_STR, ARG_BYTES, ARG_SOCKADDR: bytes; ARG_INT_PAIR: two
+				     * ints; ARG_STR_ARRAY: encoded elements */
 	uint32_t len;               /* bytes of data; for ARG_STR_ARRAY, encoded length */
 	uint32_t count;             /* ARG_STR_ARRAY: number of elements */
 };
@@ -19,6 +20,7 @@ struct event {
 	const struct event_header *hdr;
 	const struct event_def *def;
 	const char *container_id;   /* "" on the host */
+	const char *sha256;         /* --capture exec: an exec event's file digest; or NULL */
 	unsigned argc;
 	struct event_arg args[TRACEE_MAX_ARGS];
 };

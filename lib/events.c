@@ -6,8 +6,159 @@
 /* Non-syscall events: ids from TRACEE_EVENT_BASE. */
 static const struct event_def other_defs[] = {
 	/* --- raw syscall and process life-cycle events (sched.bpf.h) --- */
+	/* Served by the programs that are always loaded (syscalls.bpf.h,
+	 * sched.bpf.h); names, argument names and sets as later Tracee. */
+	{ .id = EVENT_SYS_ENTER, .name = "sys_enter", .sets = "", .argnum = 1,
+	  .args = { { "int", "syscall", ARG_INT, FMT_SYSCALL } } },
+	{ .id = EVENT_SYS_EXIT, .name = "sys_exit", .sets = "", .argnum = 1,
+	  .args = { { "int", "syscall", ARG_INT, FMT_SYSCALL } } },
+	{ .id = EVENT_SCHED_PROCESS_FORK, .name = "sched_process_fork",
+	  .sets = "default,proc,proc_life", .argnum = 8,
+	  .args = {
+		{ "int", "parent_tid", ARG_INT, FMT_DEFAULT },
+		{ "int", "parent_ns_tid", ARG_INT, FMT_DEFAULT },
+		{ "int", "parent_pid", ARG_INT, FMT_DEFAULT },
+		{ "int", "parent_ns_pid", ARG_INT, FMT_DEFAULT },
+		{ "int", "child_tid", ARG_INT, FMT_DEFAULT },
+		{ "int", "child_ns_tid", ARG_INT, FMT_DEFAULT },
+		{ "int", "child_pid", ARG_INT, FMT_DEFAULT },
+		{ "int", "child_ns_pid", ARG_INT, FMT_DEFAULT } } },
+	{ .id = EVENT_SCHED_PROCESS_EXEC, .name = "sched_process_exec",
+	  .sets = "default,proc,proc_life", .argnum = 3,
+	  .args = {
+		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
+		{ "const char*", "interpreter", ARG_STR, FMT_DEFAULT },
+		{ "const char**", "argv", ARG_STR_ARRAY, FMT_DEFAULT } } },
+	{ .id = EVENT_SCHED_PROCESS_EXIT, .name = "sched_process_exit",
+	  .sets = "default,proc,proc_life", .argnum = 2,
+	  .args = {
+		{ "long", "exit_code", ARG_LONG, FMT_DEFAULT },
+		{ "bool", "process_group_exit", ARG_INT, FMT_DEFAULT } } },
 
 	/* --- security events (security.bpf.h) --- */
+	/* Probes best first: LSM hook, fentry/fexit, kprobe/kretprobe, then a
+	 * fallback that reads the same kernel structures at the syscall (or
+	 * exec) tracepoint; lib/probes.c keeps the first this kernel loads. */
+#define SEC_LSM(hook, progs)    { PROBE_LSM, false, hook, progs }
+#define SEC_FENTRY(fn, progs)   { PROBE_FENTRY, false, fn, progs }
+#define SEC_KPROBE(fn, progs)   { PROBE_KPROBE, false, fn, progs }
+#define SEC_FALLBACK(tp, progs) { PROBE_TRACEPOINT, true, tp, progs }
+#define SEC_SYSCALL_PROGS       "tracee_sec_sys_enter,tracee_sec_sys_exit"
+	/* cap_capable: its tracepoint (capability:cap_capable) where the
+	 * kernel has one, else fentry/kprobe (security.bpf.h). The tracepoint
+	 * program is the one named here, in any tracepoint section; it is
+	 * loaded only when chosen. */
+	{ .id = EVENT_CAP_CAPABLE, .name = "cap_capable", .sets = "default", .argnum = 2,
+	  .args = {
+		{ "int", "cap", ARG_INT, FMT_CAPABILITY },
+		{ "int", "syscall", ARG_INT, FMT_SYSCALL } },
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "cap_capable", "tracee_cap_capable" },
+		SEC_FENTRY("cap_capable", "tracee_fentry_cap_capable"),
+		SEC_KPROBE("cap_capable", "tracee_kprobe_cap_capable") } },
+	{ .id = EVENT_SECURITY_BPRM_CHECK, .name = "security_bprm_check", .sets = "default",
+	  .argnum = 3,
+	  .args = {
+		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
+		{ "dev_t", "dev", ARG_UINT, FMT_DEFAULT },
+		{ "unsigned long", "inode", ARG_ULONG, FMT_DEFAULT } },
+	  .probes = {
+		SEC_LSM("bprm_check_security", "tracee_lsm_bprm_check"),
+		SEC_FENTRY("security_bprm_check", "tracee_fentry_bprm_check"),
+		SEC_KPROBE("security_bprm_check", "tracee_kprobe_bprm_check"),
+		SEC_FALLBACK("sched_process_exec", "tracee_sec_sched_process_exec") } },
+	{ .id = EVENT_SECURITY_FILE_OPEN, .name = "security_file_open", .sets = "default",
+	  .argnum = 4,
+	  .args = {
+		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
+		{ "int", "flags", ARG_INT, FMT_OPEN_FLAGS },
+		{ "dev_t", "dev", ARG_UINT, FMT_DEFAULT },
+		{ "unsigned long", "inode", ARG_ULONG, FMT_DEFAULT } },
+	  .probes = {
+		SEC_LSM("file_open", "tracee_lsm_file_open"),
+		SEC_FENTRY("security_file_open", "tracee_fentry_file_open"),
+		SEC_KPROBE("security_file_open", "tracee_kprobe_file_open"),
+		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+	{ .id = EVENT_SECURITY_INODE_UNLINK, .name = "security_inode_unlink", .sets = "default",
+	  .argnum = 1,
+	  .args = {
+		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT } },
+	  .probes = {
+		SEC_LSM("inode_unlink", "tracee_lsm_inode_unlink"),
+		SEC_FENTRY("security_inode_unlink", "tracee_fentry_inode_unlink"),
+		SEC_KPROBE("security_inode_unlink", "tracee_kprobe_inode_unlink"),
+		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+	{ .id = EVENT_VFS_WRITE, .name = "vfs_write", .sets = "default", .argnum = 5,
+	  .args = {
+		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
+		{ "dev_t", "dev", ARG_UINT, FMT_DEFAULT },
+		{ "unsigned long", "inode", ARG_ULONG, FMT_DEFAULT },
+		{ "size_t", "count", ARG_ULONG, FMT_DEFAULT },
+		{ "off_t", "pos", ARG_LONG, FMT_DEFAULT } },
+	  .probes = {
+		SEC_FENTRY("vfs_write", "tracee_fexit_vfs_write"),
+		SEC_KPROBE("vfs_write", "tracee_kprobe_vfs_write,tracee_kretprobe_vfs_write"),
+		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+	{ .id = EVENT_VFS_WRITEV, .name = "vfs_writev", .sets = "default", .argnum = 5,
+	  .args = {
+		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
+		{ "dev_t", "dev", ARG_UINT, FMT_DEFAULT },
+		{ "unsigned long", "inode", ARG_ULONG, FMT_DEFAULT },
+		{ "unsigned long", "vlen", ARG_ULONG, FMT_DEFAULT },
+		{ "off_t", "pos", ARG_LONG, FMT_DEFAULT } },
+	  .probes = {
+		SEC_FENTRY("vfs_writev", "tracee_fexit_vfs_writev"),
+		SEC_KPROBE("vfs_writev", "tracee_kprobe_vfs_writev,tracee_kretprobe_vfs_writev"),
+		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+	/* selected by --security-alerts too */
+	{ .id = EVENT_MEM_PROT_ALERT, .name = "mem_prot_alert", .sets = "", .argnum = 1,
+	  .args = {
+		{ "alert_t", "alert", ARG_STR, FMT_DEFAULT } },
+	  .probes = {
+		SEC_LSM("mmap_file", "tracee_lsm_mmap_file,tracee_lsm_file_mprotect"),
+		SEC_FENTRY("security_file_mprotect",
+			   "tracee_fentry_mmap_file,tracee_fentry_file_mprotect"),
+		SEC_KPROBE("security_file_mprotect",
+			   "tracee_kprobe_mmap_file,tracee_kprobe_file_mprotect"),
+		SEC_FALLBACK("sys_enter", "tracee_sec_sys_enter") } },
+	{ .id = EVENT_COMMIT_CREDS, .name = "commit_creds", .sets = "", .argnum = 8,
+	  .args = {
+		{ "uid_t", "old_uid", ARG_UINT, FMT_DEFAULT },
+		{ "uid_t", "new_uid", ARG_UINT, FMT_DEFAULT },
+		{ "gid_t", "old_gid", ARG_UINT, FMT_DEFAULT },
+		{ "gid_t", "new_gid", ARG_UINT, FMT_DEFAULT },
+		{ "uid_t", "old_euid", ARG_UINT, FMT_DEFAULT },
+		{ "uid_t", "new_euid", ARG_UINT, FMT_DEFAULT },
+		{ "gid_t", "old_egid", ARG_UINT, FMT_DEFAULT },
+		{ "gid_t", "new_egid", ARG_UINT, FMT_DEFAULT } },
+	  .probes = {
+		SEC_FENTRY("commit_creds", "tracee_fentry_commit_creds"),
+		SEC_KPROBE("commit_creds", "tracee_kprobe_commit_creds"),
+		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+	{ .id = EVENT_SWITCH_TASK_NS, .name = "switch_task_ns", .sets = "", .argnum = 7,
+	  .args = {
+		{ "pid_t", "pid", ARG_INT, FMT_DEFAULT },
+		{ "u32", "new_mnt", ARG_UINT, FMT_DEFAULT },
+		{ "u32", "new_pid", ARG_UINT, FMT_DEFAULT },
+		{ "u32", "new_uts", ARG_UINT, FMT_DEFAULT },
+		{ "u32", "new_ipc", ARG_UINT, FMT_DEFAULT },
+		{ "u32", "new_net", ARG_UINT, FMT_DEFAULT },
+		{ "u32", "new_cgroup", ARG_UINT, FMT_DEFAULT } },
+	  .probes = {
+		SEC_FENTRY("switch_task_namespaces", "tracee_fentry_switch_task_ns"),
+		SEC_KPROBE("switch_task_namespaces", "tracee_kprobe_switch_task_ns"),
+		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+	{ .id = EVENT_MAGIC_WRITE, .name = "magic_write", .sets = "", .argnum = 4,
+	  .args = {
+		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
+		{ "bytes", "bytes", ARG_BYTES, FMT_DEFAULT },
+		{ "dev_t", "dev", ARG_UINT, FMT_DEFAULT },
+		{ "unsigned long", "inode", ARG_ULONG, FMT_DEFAULT } },
+	  .probes = {
+		SEC_FENTRY("vfs_write", "tracee_fexit_vfs_write,tracee_fexit_vfs_writev"),
+		SEC_KPROBE("vfs_write", "tracee_kprobe_vfs_write,tracee_kretprobe_vfs_write,"
+			   "tracee_kprobe_vfs_writev,tracee_kretprobe_vfs_writev"),
+		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
 
 };
 static const size_t other_defs_len = sizeof(other_defs) / sizeof(other_defs[0]);

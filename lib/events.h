@@ -8,11 +8,38 @@
 #include <stddef.h>
 #include "../bpf-src/tracee.h"
 
-/* How an argument's value is shown once decoded (issue: full decoding adds
- * flag tables here; each is a row in argfmt.c). */
+/* How a number argument is shown once decoded, spelled as strace spells it.
+ * Each format is one row of argfmt.c's fmt_table, most of them a name table
+ * in argfmt_flags.c. The generator (lib/gen/gen_syscalls.c) assigns them. */
 enum arg_fmt {
-	FMT_DEFAULT = 0,  /* by kind: number, hex pointer, string, [argv] */
-	FMT_HEX,
+	FMT_DEFAULT = 0,        /* by kind: number, hex pointer, string, [argv] */
+	FMT_HEX,                /* 0x22 */
+	FMT_OPEN_FLAGS,         /* O_RDONLY|O_CLOEXEC */
+	FMT_FD_FLAGS,           /* pipe2, dup3: O_CLOEXEC, 0 */
+	FMT_ACCESS_MODE,        /* F_OK, R_OK|W_OK */
+	FMT_MMAP_PROT,          /* PROT_READ|PROT_EXEC, PROT_NONE */
+	FMT_MMAP_FLAGS,         /* MAP_PRIVATE|MAP_ANONYMOUS */
+	FMT_CLONE_FLAGS,        /* CLONE_VM|...|SIGCHLD: exit signal in the low byte */
+	FMT_NS_FLAGS,           /* unshare, setns: CLONE_NEWNS|CLONE_NEWUSER */
+	FMT_AT_FLAGS,           /* AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH */
+	FMT_ACCESS_AT_FLAGS,    /* faccessat2: AT_EACCESS */
+	FMT_STATX_FLAGS,        /* AT_STATX_SYNC_AS_STAT */
+	FMT_DIRFD,              /* AT_FDCWD for -100, else the number */
+	FMT_MODE,               /* 0644 */
+	FMT_MKNOD_MODE,         /* S_IFIFO|0644 */
+	FMT_SOCK_DOMAIN,        /* AF_INET */
+	FMT_SOCK_TYPE,          /* SOCK_STREAM|SOCK_CLOEXEC */
+	FMT_SOCK_FLAGS,         /* accept4: SOCK_CLOEXEC|SOCK_NONBLOCK */
+	FMT_PTRACE_REQUEST,     /* PTRACE_ATTACH */
+	FMT_PRCTL_OPTION,       /* PR_SET_NAME */
+	FMT_BPF_CMD,            /* BPF_PROG_LOAD */
+	FMT_CAPABILITY,         /* CAP_SYS_ADMIN */
+	FMT_SIGNAL,             /* SIGKILL */
+	FMT_SIGPROCMASK_HOW,    /* SIG_BLOCK */
+	FMT_FCNTL_CMD,          /* F_SETFD */
+	FMT_SEEK_WHENCE,        /* SEEK_SET */
+	FMT_SYSCALL,            /* a syscall number by its name: openat (sys_enter, cap_capable) */
+	FMT_MAX,
 };
 
 struct arg_def {
@@ -22,6 +49,19 @@ struct arg_def {
 	unsigned char fmt;  /* enum arg_fmt */
 };
 
+/* One way to produce an event: a kind of hook (enum probe_kind), what it
+ * attaches to, and the eBPF programs it needs loaded. An event lists its
+ * probes best first (lsm -> fentry -> kprobe -> tracepoint fallback); the
+ * loader keeps the first one this kernel loads (lib/probes.c). */
+struct probe_def {
+	unsigned char kind;     /* enum probe_kind; PROBE_NONE ends the list */
+	bool fallback;          /* a stand-in hook: --debug says "(fallback)" */
+	const char *target;     /* LSM hook, kernel function or tracepoint name */
+	const char *progs;      /* eBPF program names, comma-separated */
+};
+
+#define TRACEE_MAX_PROBES 4
+
 struct event_def {
 	int id;
 	const char *name;
@@ -29,6 +69,9 @@ struct event_def {
 	unsigned char argnum;
 	bool at_entry;      /* syscall emitted at entry (execve) */
 	struct arg_def args[TRACEE_MAX_ARGS];
+	/* Events with no probes come from the programs that are always loaded
+	 * (the syscall and sched tracepoints). */
+	struct probe_def probes[TRACEE_MAX_PROBES];
 };
 
 /* The generated syscall rows (syscalls.c) and the other events (events.c). */

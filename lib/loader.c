@@ -3,12 +3,15 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "capture.h"
 #include "events.h"
 #include "loader.h"
+#include "probes.h"
 
 static bool libbpf_debug;
 
@@ -84,17 +87,19 @@ static int configure(struct bpf_object *obj, const struct tracee_config *cfg, ui
 	if ((err = rodata_set(obj, "tracee_tgid", &tgid, sizeof(tgid))) ||
 	    (err = rodata_set(obj, "trace_mode", &mode, sizeof(mode))) ||
 	    (err = rodata_set(obj, "start_time_ns", &start_time_ns, sizeof(start_time_ns))) ||
-	    (err = rodata_set(obj, "wakeup_bytes", &wakeup, sizeof(wakeup))))
+	    (err = rodata_set(obj, "wakeup_bytes", &wakeup, sizeof(wakeup))) ||
+	    (err = rodata_set(obj, "filter_cfg", &cfg->filter.kernel, sizeof(cfg->filter.kernel))))
 		return err;
 	if (!rb)
 		return -ENOENT;
 	return bpf_map__set_max_entries(rb, cfg->rb_pages * 4096);
 }
 
-/* The environment is private and large: read only its address by default. */
-static unsigned char arg_kind_to_read(const struct arg_def *a)
+/* The environment is private and large: read only its address unless
+ * --show-exec-env asks for it. */
+static unsigned char arg_kind_to_read(const struct arg_def *a, bool show_env)
 {
-	if (a->kind == ARG_STR_ARRAY && strcmp(a->name, "envp") == 0)
+	if (a->kind == ARG_STR_ARRAY && strcmp(a->name, "envp") == 0 && !show_env)
 		return ARG_PTR;
 	return a->kind;
 }
@@ -112,10 +117,42 @@ static int select_events(int fd, const struct tracee_config *cfg)
 		ec.argnum = d->argnum;
 		ec.at_entry = d->at_entry;
 		for (int i = 0; i < d->argnum && i < TRACEE_MAX_ARGS; i++)
-			ec.kinds[i] = arg_kind_to_read(&d->args[i]);
+			ec.kinds[i] = arg_kind_to_read(&d->args[i], cfg->show_exec_env);
 		if (bpf_map_update_elem(fd, &id, &ec, BPF_ANY))
 			return -errno;
 	}
+	return 0;
+}
+
+/* Each selected event that has a probe list gets the first probe this kernel
+ * loads; the kernel side learns the choice from the event_probe rodata. */
+static int select_probes(struct bpf_object *obj, const struct tracee_config *cfg)
+{
+	struct probe_plan *plan = calloc(1, sizeof(*plan));
+	int err;
+
+	if (!plan)
+		return -ENOMEM;
+	err = probes_apply(obj, cfg->selected, cfg->debug, plan);
+	if (!err)
+		err = rodata_set(obj, "event_probe", plan->event_probe, sizeof(plan->event_probe));
+	free(plan);
+	return err;
+}
+
+/* --filter values and process:PID,... tgids, in place before anything is
+ * attached (no thread decides without them). */
+static int fill_filters(struct loader *l, const struct tracee_config *cfg)
+{
+	int fd = bpf_object__find_map_fd_by_name(l->obj, "filter_values");
+	uint8_t one = 1;
+
+	for (unsigned i = 0; i < cfg->filter.nentries; i++)
+		if (bpf_map_update_elem(fd, &cfg->filter.entries[i].key, &cfg->filter.entries[i].ops, BPF_ANY))
+			return -errno;
+	for (unsigned i = 0; i < cfg->trace_npids; i++)
+		if (bpf_map_update_elem(l->traced_fd, &cfg->trace_pids[i], &one, BPF_ANY))
+			return -errno;
 	return 0;
 }
 
@@ -166,6 +203,14 @@ int loader_start(struct loader *l, const void *obj, size_t len, const struct tra
 		loader_err("the eBPF object lacks tracee's configuration (stale object? rebuild with --build-policy always)", err);
 		return err;
 	}
+	if ((err = select_probes(l->obj, cfg))) {
+		loader_err("choosing the probes for the selected events failed", err);
+		return err;
+	}
+	if ((err = capture_prepare(l->obj, cfg))) {
+		loader_err("choosing the --capture programs failed", err);
+		return err;
+	}
 	if ((err = bpf_object__load(l->obj))) {
 		loader_err("loading the eBPF object into the kernel failed", err);
 		return err;
@@ -176,6 +221,14 @@ int loader_start(struct loader *l, const void *obj, size_t len, const struct tra
 	l->task_fd = map_fd(l->obj, "task_info");
 	if ((err = select_events(map_fd(l->obj, "event_config"), cfg))) {
 		loader_err("selecting events failed", err);
+		return err;
+	}
+	if ((err = fill_filters(l, cfg))) {
+		loader_err("setting up --filter and --trace in the kernel failed", err);
+		return err;
+	}
+	if ((err = capture_configure(l->obj, cfg))) {
+		loader_err("configuring --capture in the kernel failed", err);
 		return err;
 	}
 	if ((err = attach_all(l))) {

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include "libtracee.h"
 
-#define LOADER_MAX_LINKS 16
+#define LOADER_MAX_LINKS 64     /* every program of every chosen probe, plus the always-on ones */
 
 struct loader {
 	struct bpf_object *obj;

@@ -83,7 +83,7 @@ int outbuf_flush(struct outbuf *ob)
 	return err;
 }
 
-char *outbuf_reserve(struct outbuf *ob, size_t n)
+char *outbuf_reserve_slow(struct outbuf *ob, size_t n)
 {
 	if (n > ob->cap)
 		return NULL;
@@ -92,7 +92,7 @@ char *outbuf_reserve(struct outbuf *ob, size_t n)
 	return ob->buf + ob->len;
 }
 
-void outbuf_put(struct outbuf *ob, const void *p, size_t n)
+void outbuf_put_slow(struct outbuf *ob, const void *p, size_t n)
 {
 	if (ob->cap - ob->len >= n) {
 		memcpy(ob->buf + ob->len, p, n);
@@ -115,7 +115,7 @@ void outbuf_puts(struct outbuf *ob, const char *s)
 	outbuf_put(ob, s, strlen(s));
 }
 
-void outbuf_putc(struct outbuf *ob, char c)
+void outbuf_putc_slow(struct outbuf *ob, char c)
 {
 	if (ob->len == ob->cap)
 		outbuf_flush(ob);

@@ -24,11 +24,39 @@ void outbuf_free(struct outbuf *ob);
 int outbuf_flush(struct outbuf *ob);
 /* Make room for n more bytes (flushing if needed); returns the write pointer
  * or NULL if n exceeds the capacity. Commit with outbuf_commit. */
-char *outbuf_reserve(struct outbuf *ob, size_t n);
+char *outbuf_reserve_slow(struct outbuf *ob, size_t n);
+static inline char *outbuf_reserve(struct outbuf *ob, size_t n)
+{
+	if (__builtin_expect(ob->cap - ob->len >= n, 1))
+		return ob->buf + ob->len;
+	return outbuf_reserve_slow(ob, n);
+}
 static inline void outbuf_commit(struct outbuf *ob, size_t n) { ob->len += n; }
-void outbuf_put(struct outbuf *ob, const void *p, size_t n);
+/* The slow paths of outbuf_put and outbuf_putc: flush first. */
+void outbuf_put_slow(struct outbuf *ob, const void *p, size_t n);
+void outbuf_putc_slow(struct outbuf *ob, char c);
+
+/* Inline: the printers call these several times per event. */
+static inline void outbuf_put(struct outbuf *ob, const void *p, size_t n)
+{
+	if (__builtin_expect(ob->cap - ob->len >= n, 1)) {
+		__builtin_memcpy(ob->buf + ob->len, p, n);
+		ob->len += n;
+		return;
+	}
+	outbuf_put_slow(ob, p, n);
+}
+
+static inline void outbuf_putc(struct outbuf *ob, char c)
+{
+	if (__builtin_expect(ob->len < ob->cap, 1)) {
+		ob->buf[ob->len++] = c;
+		return;
+	}
+	outbuf_putc_slow(ob, c);
+}
+
 void outbuf_puts(struct outbuf *ob, const char *s);
-void outbuf_putc(struct outbuf *ob, char c);
 void outbuf_u64(struct outbuf *ob, uint64_t v);
 void outbuf_i64(struct outbuf *ob, int64_t v);
 void outbuf_hex(struct outbuf *ob, uint64_t v);          /* 0x1f */

@@ -2,24 +2,42 @@
  * only when enough data is waiting, so each poll drains a batch; output goes
  * through one large buffer, flushed once per batch. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <time.h>
 #include <bpf/libbpf.h>
 #include "decode.h"
+#include "loader.h"
 #include "pipeline.h"
 
+#define REPORT_NS 1000000000ull
+
 #define OUTBUF_SIZE (1 << 20)
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 static int handle_record(void *ctx, void *data, size_t len)
 {
 	struct pipeline *p = ctx;
 	struct event ev;
 
+	if (p->capture && capture_record(p->capture, data, len, &p->containers))
+		return 0;
 	if (decode_record(data, len, &ev)) {
 		p->stats.errors++;
 		if (p->debug)
 			fprintf(stderr, "tracee: dropped a malformed record of %zu bytes\n", len);
 		return 0;
 	}
+	ev.container_id = container_cache_id(&p->containers, ev.hdr);
+	if (p->capture)
+		capture_annotate(p->capture, &ev);
 	p->printer->print_event(&p->out, &ev);
 	p->stats.events++;
 	return p->out.broken ? -EPIPE : 0;
@@ -31,18 +49,47 @@ int pipeline_init(struct pipeline *p, int events_fd, const struct printer *print
 
 	p->printer = printer;
 	p->debug = debug;
-	p->stats = (struct tracee_stats){ 0 };
-	if ((err = outbuf_init(&p->out, out_fd, OUTBUF_SIZE)))
+	p->capture = NULL;
+	p->loader = NULL;
+	p->report_ns = now_ns();
+	p->stats = p->reported = (struct tracee_stats){ 0 };
+	if ((err = container_cache_init(&p->containers, "/proc")))
 		return err;
+	if ((err = outbuf_init(&p->out, out_fd, OUTBUF_SIZE))) {
+		container_cache_free(&p->containers);
+		return err;
+	}
 	p->rb = ring_buffer__new(events_fd, handle_record, p, NULL);
 	if (!p->rb) {
 		err = -errno;
 		outbuf_free(&p->out);
+		container_cache_free(&p->containers);
 		return err;
 	}
 	if (printer->open)
 		printer->open(&p->out);
 	return 0;
+}
+
+/* --debug: drops show up while they happen, not only at exit. */
+static void report_running(struct pipeline *p)
+{
+	uint64_t k[STAT_MAX] = { 0 }, t = now_ns();
+	struct tracee_stats st = p->stats;
+
+	if (t - p->report_ns < REPORT_NS)
+		return;
+	p->report_ns = t;
+	if (loader_read_stats(p->loader, k))
+		return;
+	st.lost = k[STAT_LOST];
+	st.errors += k[STAT_ERRORS];
+	if (st.events == p->reported.events && st.lost == p->reported.lost &&
+	    st.errors == p->reported.errors)
+		return;
+	p->reported = st;
+	fprintf(stderr, "tracee: running: events: %" PRIu64 ", lost: %" PRIu64 ", errors: %" PRIu64 "\n",
+		st.events, st.lost, st.errors);
 }
 
 int pipeline_poll(struct pipeline *p, int timeout_ms)
@@ -55,9 +102,13 @@ int pipeline_poll(struct pipeline *p, int timeout_ms)
 
 		n = m < 0 ? m : n + m;
 	}
+	if (p->capture)
+		capture_flush(p->capture);
 	outbuf_flush(&p->out);
 	if (p->out.broken)
 		return -EPIPE;
+	if (p->debug && p->loader)
+		report_running(p);
 	return n == -EINTR ? 0 : n;
 }
 
@@ -69,4 +120,5 @@ void pipeline_free(struct pipeline *p)
 	ring_buffer__free(p->rb);
 	p->rb = NULL;
 	outbuf_free(&p->out);
+	container_cache_free(&p->containers);
 }

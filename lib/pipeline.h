@@ -2,19 +2,30 @@
 #ifndef TRACEE_PIPELINE_H
 #define TRACEE_PIPELINE_H
 
+#include "capture.h"
+#include "container.h"
 #include "printer.h"
+
+struct loader;
 
 struct pipeline {
 	struct ring_buffer *rb;
 	const struct printer *printer;
 	struct outbuf out;
 	struct tracee_stats stats;
+	struct container_cache containers;      /* containerId enrichment */
+	struct capture *capture;                /* --capture: its records, exec digests; or NULL */
+	struct loader *loader;                  /* --debug: kernel counters while running; or NULL */
+	uint64_t report_ns;                     /* when the counters were last looked at */
+	struct tracee_stats reported;           /* and what they were */
 	bool debug;
 };
 
 int pipeline_init(struct pipeline *p, int events_fd, const struct printer *printer, int out_fd, bool debug);
 /* Wait up to timeout_ms for a wake-up, then drain everything waiting and
- * flush. Returns events handled, or -EPIPE once the output reader is gone. */
+ * flush. Returns events handled, or -EPIPE once the output reader is gone.
+ * With debug and a loader set, prints the counters on stderr at most once a
+ * second while they change ("tracee: running: events: N, lost: N, errors: N"). */
 int pipeline_poll(struct pipeline *p, int timeout_ms);
 void pipeline_free(struct pipeline *p);
 

@@ -24,6 +24,8 @@ struct printer {
 
 /* The formats, one file each, registered in printers[] of printer.c. */
 extern const struct printer printer_table, printer_table_verbose, printer_json;
+/* "table" in container trace modes (Tracee's layout with UTS_NAME and host pids). */
+extern const struct printer printer_table_container;
 /* The shared print_stats: "tracee: events: N, lost: N, errors: N\n". */
 void printer_default_stats(FILE *err, const struct tracee_stats *st);
 

@@ -13,6 +13,15 @@
  * are formatted by argfmt_value. Strings are escaped so that every line is
  * valid JSON and UTF-8 whatever bytes a process handed over. Built directly
  * in the output buffer: no printf, no allocation.
+ *
+ * Most of a line does not change from one event to the next: the task's
+ * fields (processId .. containerId) stay the same for every event of a
+ * thread, and the event's name and argument names and types for every event
+ * of its kind. Both are formatted once and then copied: the task part is kept
+ * per thread in a small cache (checked field by field, so a change is never
+ * missed), the event part per event id in a static arena. Only the
+ * timestamp, the return value and the argument values are formatted for
+ * every event.
  */
 #include <string.h>
 #include "printer.h"
@@ -35,14 +44,19 @@ static void commit_to(struct outbuf *out, char *p)
 	outbuf_commit(out, (size_t)(p - (out->buf + out->len)));
 }
 
-static void json_print(struct outbuf *out, const struct event *ev)
+/* An outbuf over a fixed array that never writes anywhere: formatting past
+ * its end fails the (impossible) write and marks it broken. */
+static struct outbuf fixed_outbuf(char *buf, size_t cap)
 {
-	const struct event_header *h = ev->hdr;
-	unsigned argc = ev->argc < TRACEE_MAX_ARGS ? ev->argc : TRACEE_MAX_ARGS;
+	return (struct outbuf){ .fd = -1, .cap = cap, .buf = buf };
+}
+
+/* ---- the task's fields: ,"processId":1, ... ,"containerId":"" ---- */
+
+static void task_fields(struct outbuf *out, const struct event_header *h, const char *cid)
+{
 	char *p = outbuf_reserve(out, HEAD_RESERVE);
 
-	LIT(p, "{\"timestamp\":");
-	p = outbuf_fmt_u64(p, h->ts);
 	LIT(p, ",\"processId\":");
 	p = outbuf_fmt_u64(p, h->pid);
 	LIT(p, ",\"threadId\":");
@@ -73,14 +87,186 @@ static void json_print(struct outbuf *out, const struct event *ev)
 	p = outbuf_reserve(out, GLUE_RESERVE);
 	LIT(p, ",\"containerId\":");
 	commit_to(out, p);
-	json_cstr(out, ev->container_id);
+	json_cstr(out, cid);
+}
 
-	p = outbuf_reserve(out, GLUE_RESERVE);
+/* What task_fields reads; two events with equal keys print the same. */
+#define CID_MAX 72
+struct task_key {
+	unsigned int pid, tid, ppid, host_pid, host_tid, host_ppid, uid, mnt_ns, pid_ns;
+	char comm[TRACEE_COMM_LEN];
+	char uts_name[TRACEE_UTS_LEN];
+	char cid[CID_MAX];
+};
+
+#define TASK_SLOTS 64           /* by host tid; a power of two */
+#define TASK_TEXT_MAX 1024      /* longest possible text is under 700 bytes */
+struct task_slot {
+	struct task_key key;
+	unsigned short len;     /* 0: empty */
+	char text[TASK_TEXT_MAX];
+};
+static struct task_slot task_slots[TASK_SLOTS];
+
+/* The key of h; false when it cannot be one (a container id too long). */
+static bool task_key_of(struct task_key *k, const struct event_header *h, const char *cid)
+{
+	size_t n = cid ? strnlen(cid, CID_MAX) : 0;
+
+	if (n == CID_MAX)
+		return false;
+	memset(k, 0, sizeof(*k));
+	k->pid = h->pid;
+	k->tid = h->tid;
+	k->ppid = h->ppid;
+	k->host_pid = h->host_pid;
+	k->host_tid = h->host_tid;
+	k->host_ppid = h->host_ppid;
+	k->uid = h->uid;
+	k->mnt_ns = h->mnt_ns;
+	k->pid_ns = h->pid_ns;
+	memcpy(k->comm, h->comm, sizeof(k->comm));
+	memcpy(k->uts_name, h->uts_name, sizeof(k->uts_name));
+	if (n)
+		memcpy(k->cid, cid, n);
+	return true;
+}
+
+/* The task's fields from the cache, formatted into it first when missing. */
+static void task_part(struct outbuf *out, const struct event_header *h, const char *cid)
+{
+	struct task_slot *s = &task_slots[h->host_tid & (TASK_SLOTS - 1)];
+	struct task_key k;
+
+	if (!task_key_of(&k, h, cid)) {
+		task_fields(out, h, cid);
+		return;
+	}
+	if (!s->len || memcmp(&s->key, &k, sizeof(k)) != 0) {
+		struct outbuf t = fixed_outbuf(s->text, sizeof(s->text));
+
+		task_fields(&t, h, cid);
+		if (t.broken) {
+			s->len = 0;
+			task_fields(out, h, cid);
+			return;
+		}
+		s->key = k;
+		s->len = (unsigned short)t.len;
+	}
+	outbuf_put(out, s->text, s->len);
+}
+
+/* ---- the event's part: ,"eventId":"257","eventName":"openat" and, per
+ * argument, {"name":"dirfd","type":"int","value": (comma-led after the first) ---- */
+
+static void event_head(struct outbuf *out, const struct event *ev)
+{
+	char *p = outbuf_reserve(out, GLUE_RESERVE);
+
 	LIT(p, ",\"eventId\":\"");
-	p = outbuf_fmt_u64(p, h->event_id);
+	p = outbuf_fmt_u64(p, ev->hdr->event_id);
 	LIT(p, "\",\"eventName\":");
 	commit_to(out, p);
 	json_cstr(out, ev->def ? ev->def->name : NULL);
+}
+
+static void arg_head(struct outbuf *out, const struct arg_def *a, unsigned i)
+{
+	char *p = outbuf_reserve(out, GLUE_RESERVE);
+
+	if (i > 0)
+		*p++ = ',';
+	LIT(p, "{\"name\":");
+	commit_to(out, p);
+	json_cstr(out, a ? a->name : NULL);
+	p = outbuf_reserve(out, GLUE_RESERVE);
+	LIT(p, ",\"type\":");
+	commit_to(out, p);
+	json_cstr(out, a ? a->type : NULL);
+	p = outbuf_reserve(out, GLUE_RESERVE);
+	LIT(p, ",\"value\":");
+	commit_to(out, p);
+}
+
+/* text[0..off[0]) is the head; argument i's part is text[off[i]..off[i+1]),
+ * for i below the event's argnum. */
+struct event_text {
+	unsigned short off[TRACEE_MAX_ARGS + 1];
+	char text[];
+};
+
+#define EVENT_ARENA (256 * 1024)        /* all of them take about 150 KiB */
+#define EVENT_TEXT_MAX 4096
+static _Alignas(struct event_text) char event_arena[EVENT_ARENA];
+static size_t event_arena_used;
+static struct event_text *event_texts[TRACEE_MAX_EVENTS];
+static bool event_text_failed[TRACEE_MAX_EVENTS];
+
+/* Format an event kind's part once, into the arena; NULL when it does not
+ * fit (the caller formats it every time instead). */
+static struct event_text *event_text_make(const struct event *ev)
+{
+	char tmp[EVENT_TEXT_MAX];
+	struct outbuf t = fixed_outbuf(tmp, sizeof(tmp));
+	const struct event_def *d = ev->def;
+	size_t need, align = _Alignof(struct event_text);
+	struct event_text *et;
+	unsigned short off[TRACEE_MAX_ARGS + 1];
+
+	memset(off, 0, sizeof(off));
+	event_head(&t, ev);
+	off[0] = (unsigned short)t.len;
+	for (unsigned i = 0; i < d->argnum; i++) {
+		arg_head(&t, &d->args[i], i);
+		off[i + 1] = (unsigned short)t.len;
+	}
+	need = (sizeof(*et) + t.len + align - 1) & ~(align - 1);
+	if (t.broken || EVENT_ARENA - event_arena_used < need)
+		return NULL;
+	et = (struct event_text *)(event_arena + event_arena_used);
+	event_arena_used += need;
+	memcpy(et->off, off, sizeof(off));
+	memcpy(et->text, tmp, t.len);
+	return et;
+}
+
+/* Only the table's own rows are kept: an event made up elsewhere (a test,
+ * a fuzzer) may reuse an id with other names. */
+static const struct event_text *event_text_of(const struct event *ev)
+{
+	unsigned id = ev->hdr->event_id;
+
+	if (id >= TRACEE_MAX_EVENTS || !ev->def || ev->def != events_by_id((int)id) ||
+	    ev->def->argnum > TRACEE_MAX_ARGS)
+		return NULL;
+	if (!event_texts[id] && !event_text_failed[id]) {
+		event_texts[id] = event_text_make(ev);
+		event_text_failed[id] = !event_texts[id];
+	}
+	return event_texts[id];
+}
+
+static bool arg_def_is_table_row(const struct event *ev, unsigned i)
+{
+	return i < ev->def->argnum && ev->args[i].def == &ev->def->args[i];
+}
+
+static void json_print(struct outbuf *out, const struct event *ev)
+{
+	const struct event_header *h = ev->hdr;
+	const struct event_text *et = event_text_of(ev);
+	unsigned argc = ev->argc < TRACEE_MAX_ARGS ? ev->argc : TRACEE_MAX_ARGS;
+	char *p = outbuf_reserve(out, GLUE_RESERVE);
+
+	LIT(p, "{\"timestamp\":");
+	p = outbuf_fmt_u64(p, h->ts);
+	commit_to(out, p);
+	task_part(out, h, ev->container_id);
+	if (et)
+		outbuf_put(out, et->text, et->off[0]);
+	else
+		event_head(out, ev);
 
 	p = outbuf_reserve(out, GLUE_RESERVE);
 	LIT(p, ",\"argsNum\":");
@@ -93,24 +279,22 @@ static void json_print(struct outbuf *out, const struct event *ev)
 	for (unsigned i = 0; i < argc; i++) {
 		const struct event_arg *a = &ev->args[i];
 
-		p = outbuf_reserve(out, GLUE_RESERVE);
-		if (i > 0)
-			*p++ = ',';
-		LIT(p, "{\"name\":");
-		commit_to(out, p);
-		json_cstr(out, a->def ? a->def->name : NULL);
-		p = outbuf_reserve(out, GLUE_RESERVE);
-		LIT(p, ",\"type\":");
-		commit_to(out, p);
-		json_cstr(out, a->def ? a->def->type : NULL);
-		p = outbuf_reserve(out, GLUE_RESERVE);
-		LIT(p, ",\"value\":");
-		commit_to(out, p);
+		if (et && arg_def_is_table_row(ev, i))
+			outbuf_put(out, et->text + et->off[i], et->off[i + 1] - et->off[i]);
+		else
+			arg_head(out, a->def, i);
 		argfmt_value(out, a, true);
 		outbuf_putc(out, '}');
 	}
 	p = outbuf_reserve(out, GLUE_RESERVE);
-	LIT(p, "]}\n");
+	*p++ = ']';
+	if (ev->sha256) {       /* --capture exec: the executed file's digest */
+		LIT(p, ",\"sha256\":\"");
+		for (const char *s = ev->sha256; *s && s < ev->sha256 + 64; s++)
+			*p++ = *s;
+		*p++ = '"';
+	}
+	LIT(p, "}\n");
 	commit_to(out, p);
 }
 

@@ -22,8 +22,8 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 2, .name = "open", .sets = "default,syscalls,fs,fs_file_ops", .argnum = 3,
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT },
-		{ "mode_t", "mode", ARG_UINT, FMT_DEFAULT } } },
+		{ "int", "flags", ARG_INT, FMT_OPEN_FLAGS },
+		{ "mode_t", "mode", ARG_UINT, FMT_MODE } } },
 	{ .id = 3, .name = "close", .sets = "default,syscalls,fs,fs_file_ops", .argnum = 1,
 	  .args = {
 		{ "int", "fd", ARG_INT, FMT_DEFAULT } } },
@@ -48,20 +48,20 @@ const struct event_def tracee_syscall_defs[] = {
 	  .args = {
 		{ "int", "fd", ARG_INT, FMT_DEFAULT },
 		{ "off_t", "offset", ARG_LONG, FMT_DEFAULT },
-		{ "unsigned int", "whence", ARG_UINT, FMT_DEFAULT } } },
+		{ "unsigned int", "whence", ARG_UINT, FMT_SEEK_WHENCE } } },
 	{ .id = 9, .name = "mmap", .sets = "syscalls,proc,proc_mem", .argnum = 6,
 	  .args = {
 		{ "void*", "addr", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "length", ARG_ULONG, FMT_DEFAULT },
-		{ "int", "prot", ARG_INT, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT },
+		{ "int", "prot", ARG_INT, FMT_MMAP_PROT },
+		{ "int", "flags", ARG_INT, FMT_MMAP_FLAGS },
 		{ "int", "fd", ARG_INT, FMT_DEFAULT },
 		{ "off_t", "off", ARG_LONG, FMT_DEFAULT } } },
 	{ .id = 10, .name = "mprotect", .sets = "syscalls,proc,proc_mem", .argnum = 3,
 	  .args = {
 		{ "void*", "addr", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "len", ARG_ULONG, FMT_DEFAULT },
-		{ "int", "prot", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "prot", ARG_INT, FMT_MMAP_PROT } } },
 	{ .id = 11, .name = "munmap", .sets = "syscalls,proc,proc_mem", .argnum = 2,
 	  .args = {
 		{ "void*", "addr", ARG_PTR, FMT_DEFAULT },
@@ -71,13 +71,13 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "void*", "addr", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 13, .name = "rt_sigaction", .sets = "syscalls,signals", .argnum = 4,
 	  .args = {
-		{ "int", "signum", ARG_INT, FMT_DEFAULT },
+		{ "int", "signum", ARG_INT, FMT_SIGNAL },
 		{ "const struct sigaction*", "act", ARG_PTR, FMT_DEFAULT },
 		{ "struct sigaction*", "oldact", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "sigsetsize", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 14, .name = "rt_sigprocmask", .sets = "syscalls,signals", .argnum = 4,
 	  .args = {
-		{ "int", "how", ARG_INT, FMT_DEFAULT },
+		{ "int", "how", ARG_INT, FMT_SIGPROCMASK_HOW },
 		{ "sigset_t*", "set", ARG_PTR, FMT_DEFAULT },
 		{ "sigset_t*", "oldset", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "sigsetsize", ARG_ULONG, FMT_DEFAULT } } },
@@ -112,10 +112,10 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 21, .name = "access", .sets = "default,syscalls,fs,fs_file_attr", .argnum = 2,
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "int", "mode", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "mode", ARG_INT, FMT_ACCESS_MODE } } },
 	{ .id = 22, .name = "pipe", .sets = "syscalls,ipc,ipc_pipe", .argnum = 1,
 	  .args = {
-		{ "int[2]", "pipefd", ARG_PTR, FMT_DEFAULT } } },
+		{ "int[2]", "pipefd", ARG_INT_PAIR, FMT_DEFAULT } } },
 	{ .id = 23, .name = "select", .sets = "syscalls,fs,fs_mux_io", .argnum = 5,
 	  .args = {
 		{ "int", "nfds", ARG_INT, FMT_DEFAULT },
@@ -194,18 +194,18 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "size_t", "count", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 41, .name = "socket", .sets = "default,syscalls,net,net_sock", .argnum = 3,
 	  .args = {
-		{ "int", "domain", ARG_INT, FMT_DEFAULT },
-		{ "int", "type", ARG_INT, FMT_DEFAULT },
+		{ "int", "domain", ARG_INT, FMT_SOCK_DOMAIN },
+		{ "int", "type", ARG_INT, FMT_SOCK_TYPE },
 		{ "int", "protocol", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 42, .name = "connect", .sets = "default,syscalls,net,net_sock", .argnum = 3,
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
-		{ "struct sockaddr*", "addr", ARG_PTR, FMT_DEFAULT },
+		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int", "addrlen", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 43, .name = "accept", .sets = "default,syscalls,net,net_sock", .argnum = 3,
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
-		{ "struct sockaddr*", "addr", ARG_PTR, FMT_DEFAULT },
+		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int*", "addrlen", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 44, .name = "sendto", .sets = "syscalls,net,net_snd_rcv", .argnum = 6,
 	  .args = {
@@ -213,7 +213,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "void*", "buf", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "len", ARG_ULONG, FMT_DEFAULT },
 		{ "int", "flags", ARG_INT, FMT_DEFAULT },
-		{ "struct sockaddr*", "dest_addr", ARG_PTR, FMT_DEFAULT },
+		{ "struct sockaddr*", "dest_addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int", "addrlen", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 45, .name = "recvfrom", .sets = "syscalls,net,net_snd_rcv", .argnum = 6,
 	  .args = {
@@ -221,7 +221,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "void*", "buf", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "len", ARG_ULONG, FMT_DEFAULT },
 		{ "int", "flags", ARG_INT, FMT_DEFAULT },
-		{ "struct sockaddr*", "src_addr", ARG_PTR, FMT_DEFAULT },
+		{ "struct sockaddr*", "src_addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int*", "addrlen", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 46, .name = "sendmsg", .sets = "syscalls,net,net_snd_rcv", .argnum = 3,
 	  .args = {
@@ -240,7 +240,7 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 49, .name = "bind", .sets = "default,syscalls,net,net_sock", .argnum = 3,
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
-		{ "struct sockaddr*", "addr", ARG_PTR, FMT_DEFAULT },
+		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int", "addrlen", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 50, .name = "listen", .sets = "default,syscalls,net,net_sock", .argnum = 2,
 	  .args = {
@@ -249,19 +249,19 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 51, .name = "getsockname", .sets = "default,syscalls,net,net_sock", .argnum = 3,
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
-		{ "struct sockaddr*", "addr", ARG_PTR, FMT_DEFAULT },
+		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int*", "addrlen", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 52, .name = "getpeername", .sets = "syscalls,net,net_sock", .argnum = 3,
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
-		{ "struct sockaddr*", "addr", ARG_PTR, FMT_DEFAULT },
+		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int*", "addrlen", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 53, .name = "socketpair", .sets = "syscalls,net,net_sock", .argnum = 4,
 	  .args = {
-		{ "int", "domain", ARG_INT, FMT_DEFAULT },
-		{ "int", "type", ARG_INT, FMT_DEFAULT },
+		{ "int", "domain", ARG_INT, FMT_SOCK_DOMAIN },
+		{ "int", "type", ARG_INT, FMT_SOCK_TYPE },
 		{ "int", "protocol", ARG_INT, FMT_DEFAULT },
-		{ "int[2]", "sv", ARG_PTR, FMT_DEFAULT } } },
+		{ "int[2]", "sv", ARG_INT_PAIR, FMT_DEFAULT } } },
 	{ .id = 54, .name = "setsockopt", .sets = "syscalls,net,net_sock", .argnum = 5,
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
@@ -278,7 +278,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "int*", "optlen", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 56, .name = "clone", .sets = "default,syscalls,proc,proc_life", .argnum = 5,
 	  .args = {
-		{ "unsigned long", "flags", ARG_ULONG, FMT_DEFAULT },
+		{ "unsigned long", "flags", ARG_ULONG, FMT_CLONE_FLAGS },
 		{ "void*", "stack", ARG_PTR, FMT_DEFAULT },
 		{ "int*", "parent_tid", ARG_PTR, FMT_DEFAULT },
 		{ "int*", "child_tid", ARG_PTR, FMT_DEFAULT },
@@ -302,7 +302,7 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 62, .name = "kill", .sets = "default,syscalls,signals", .argnum = 2,
 	  .args = {
 		{ "pid_t", "pid", ARG_INT, FMT_DEFAULT },
-		{ "int", "sig", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "sig", ARG_INT, FMT_SIGNAL } } },
 	{ .id = 63, .name = "uname", .sets = "syscalls,system", .argnum = 1,
 	  .args = {
 		{ "struct utsname*", "buf", ARG_PTR, FMT_DEFAULT } } },
@@ -350,7 +350,7 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 72, .name = "fcntl", .sets = "syscalls,fs,fs_fd_ops", .argnum = 3,
 	  .args = {
 		{ "int", "fd", ARG_INT, FMT_DEFAULT },
-		{ "int", "cmd", ARG_INT, FMT_DEFAULT },
+		{ "int", "cmd", ARG_INT, FMT_FCNTL_CMD },
 		{ "unsigned long", "arg", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 73, .name = "flock", .sets = "syscalls,fs,fs_fd_ops", .argnum = 2,
 	  .args = {
@@ -392,14 +392,14 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 83, .name = "mkdir", .sets = "syscalls,fs,fs_dir_ops", .argnum = 2,
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "mode_t", "mode", ARG_UINT, FMT_DEFAULT } } },
+		{ "mode_t", "mode", ARG_UINT, FMT_MODE } } },
 	{ .id = 84, .name = "rmdir", .sets = "syscalls,fs,fs_dir_ops", .argnum = 1,
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT } } },
 	{ .id = 85, .name = "creat", .sets = "default,syscalls,fs,fs_file_ops", .argnum = 2,
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "mode_t", "mode", ARG_UINT, FMT_DEFAULT } } },
+		{ "mode_t", "mode", ARG_UINT, FMT_MODE } } },
 	{ .id = 86, .name = "link", .sets = "syscalls,fs,fs_link_ops", .argnum = 2,
 	  .args = {
 		{ "const char*", "oldpath", ARG_STR, FMT_DEFAULT },
@@ -419,11 +419,11 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 90, .name = "chmod", .sets = "default,syscalls,fs,fs_file_attr", .argnum = 2,
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "mode_t", "mode", ARG_UINT, FMT_DEFAULT } } },
+		{ "mode_t", "mode", ARG_UINT, FMT_MODE } } },
 	{ .id = 91, .name = "fchmod", .sets = "default,syscalls,fs,fs_file_attr", .argnum = 2,
 	  .args = {
 		{ "int", "fd", ARG_INT, FMT_DEFAULT },
-		{ "mode_t", "mode", ARG_UINT, FMT_DEFAULT } } },
+		{ "mode_t", "mode", ARG_UINT, FMT_MODE } } },
 	{ .id = 92, .name = "chown", .sets = "default,syscalls,fs,fs_file_attr", .argnum = 3,
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
@@ -441,7 +441,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "gid_t", "group", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 95, .name = "umask", .sets = "syscalls,fs,fs_file_attr", .argnum = 1,
 	  .args = {
-		{ "mode_t", "mask", ARG_UINT, FMT_DEFAULT } } },
+		{ "mode_t", "mask", ARG_UINT, FMT_MODE } } },
 	{ .id = 96, .name = "gettimeofday", .sets = "syscalls,time,time_tod", .argnum = 2,
 	  .args = {
 		{ "struct timeval*", "tv", ARG_PTR, FMT_DEFAULT },
@@ -462,7 +462,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "struct tms*", "buf", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 101, .name = "ptrace", .sets = "default,syscalls,proc", .argnum = 4,
 	  .args = {
-		{ "long", "request", ARG_LONG, FMT_DEFAULT },
+		{ "long", "request", ARG_LONG, FMT_PTRACE_REQUEST },
 		{ "pid_t", "pid", ARG_INT, FMT_DEFAULT },
 		{ "void*", "addr", ARG_PTR, FMT_DEFAULT },
 		{ "void*", "data", ARG_PTR, FMT_DEFAULT } } },
@@ -557,7 +557,7 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 129, .name = "rt_sigqueueinfo", .sets = "syscalls,signals", .argnum = 3,
 	  .args = {
 		{ "pid_t", "tgid", ARG_INT, FMT_DEFAULT },
-		{ "int", "sig", ARG_INT, FMT_DEFAULT },
+		{ "int", "sig", ARG_INT, FMT_SIGNAL },
 		{ "siginfo_t*", "info", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 130, .name = "rt_sigsuspend", .sets = "syscalls,signals", .argnum = 2,
 	  .args = {
@@ -574,7 +574,7 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 133, .name = "mknod", .sets = "default,syscalls,fs,fs_file_ops", .argnum = 3,
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "mode_t", "mode", ARG_UINT, FMT_DEFAULT },
+		{ "mode_t", "mode", ARG_UINT, FMT_MKNOD_MODE },
 		{ "dev_t", "dev", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 134, .name = "uselib", .sets = "syscalls,proc", .argnum = 1,
 	  .args = {
@@ -659,7 +659,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "struct __sysctl_args*", "args", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 157, .name = "prctl", .sets = "default,syscalls,proc", .argnum = 5,
 	  .args = {
-		{ "int", "option", ARG_INT, FMT_DEFAULT },
+		{ "int", "option", ARG_INT, FMT_PRCTL_OPTION },
 		{ "unsigned long", "arg2", ARG_ULONG, FMT_DEFAULT },
 		{ "unsigned long", "arg3", ARG_ULONG, FMT_DEFAULT },
 		{ "unsigned long", "arg4", ARG_ULONG, FMT_DEFAULT },
@@ -825,7 +825,7 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 200, .name = "tkill", .sets = "syscalls,signals", .argnum = 2,
 	  .args = {
 		{ "int", "tid", ARG_INT, FMT_DEFAULT },
-		{ "int", "sig", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "sig", ARG_INT, FMT_SIGNAL } } },
 	{ .id = 201, .name = "time", .sets = "syscalls,time,time_tod", .argnum = 1,
 	  .args = {
 		{ "time_t*", "tloc", ARG_PTR, FMT_DEFAULT } } },
@@ -973,7 +973,7 @@ const struct event_def tracee_syscall_defs[] = {
 	  .args = {
 		{ "int", "tgid", ARG_INT, FMT_DEFAULT },
 		{ "int", "tid", ARG_INT, FMT_DEFAULT },
-		{ "int", "sig", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "sig", ARG_INT, FMT_SIGNAL } } },
 	{ .id = 235, .name = "utimes", .sets = "syscalls,fs,fs_file_attr", .argnum = 2,
 	  .args = {
 		{ "char*", "filename", ARG_STR, FMT_DEFAULT },
@@ -1091,79 +1091,79 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "const unsigned long*", "new_nodes", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 257, .name = "openat", .sets = "default,syscalls,fs,fs_file_ops", .argnum = 4,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT },
-		{ "mode_t", "mode", ARG_UINT, FMT_DEFAULT } } },
+		{ "int", "flags", ARG_INT, FMT_OPEN_FLAGS },
+		{ "mode_t", "mode", ARG_UINT, FMT_MODE } } },
 	{ .id = 258, .name = "mkdirat", .sets = "syscalls,fs,fs_dir_ops", .argnum = 3,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "mode_t", "mode", ARG_UINT, FMT_DEFAULT } } },
+		{ "mode_t", "mode", ARG_UINT, FMT_MODE } } },
 	{ .id = 259, .name = "mknodat", .sets = "default,syscalls,fs,fs_file_ops", .argnum = 4,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "mode_t", "mode", ARG_UINT, FMT_DEFAULT },
+		{ "mode_t", "mode", ARG_UINT, FMT_MKNOD_MODE },
 		{ "dev_t", "dev", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 260, .name = "fchownat", .sets = "default,syscalls,fs,fs_file_attr", .argnum = 5,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
 		{ "uid_t", "owner", ARG_INT, FMT_DEFAULT },
 		{ "gid_t", "group", ARG_INT, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "flags", ARG_INT, FMT_AT_FLAGS } } },
 	{ .id = 261, .name = "futimesat", .sets = "syscalls,fs,fs_file_attr", .argnum = 3,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
 		{ "struct timeval*", "times", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 262, .name = "newfstatat", .sets = "syscalls,fs,fs_file_attr", .argnum = 4,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
 		{ "struct stat*", "statbuf", ARG_PTR, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "flags", ARG_INT, FMT_AT_FLAGS } } },
 	{ .id = 263, .name = "unlinkat", .sets = "default,syscalls,fs,fs_link_ops", .argnum = 3,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "flags", ARG_INT, FMT_AT_FLAGS } } },
 	{ .id = 264, .name = "renameat", .sets = "syscalls,fs,fs_file_ops", .argnum = 4,
 	  .args = {
-		{ "int", "olddirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "olddirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "oldpath", ARG_STR, FMT_DEFAULT },
-		{ "int", "newdirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "newdirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "newpath", ARG_STR, FMT_DEFAULT } } },
 	{ .id = 265, .name = "linkat", .sets = "syscalls,fs,fs_link_ops", .argnum = 5,
 	  .args = {
-		{ "int", "olddirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "olddirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "oldpath", ARG_STR, FMT_DEFAULT },
-		{ "int", "newdirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "newdirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "newpath", ARG_STR, FMT_DEFAULT },
-		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT } } },
+		{ "unsigned int", "flags", ARG_UINT, FMT_AT_FLAGS } } },
 	{ .id = 266, .name = "symlinkat", .sets = "default,syscalls,fs,fs_link_ops", .argnum = 3,
 	  .args = {
 		{ "const char*", "target", ARG_STR, FMT_DEFAULT },
-		{ "int", "newdirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "newdirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "linkpath", ARG_STR, FMT_DEFAULT } } },
 	{ .id = 267, .name = "readlinkat", .sets = "syscalls,fs,fs_link_ops", .argnum = 4,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
 		{ "char*", "buf", ARG_PTR, FMT_DEFAULT },
 		{ "int", "bufsiz", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 268, .name = "fchmodat", .sets = "default,syscalls,fs,fs_file_attr", .argnum = 4,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "mode_t", "mode", ARG_UINT, FMT_DEFAULT },
+		{ "mode_t", "mode", ARG_UINT, FMT_MODE },
 		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 269, .name = "faccessat", .sets = "default,syscalls,fs,fs_file_attr", .argnum = 4,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "int", "mode", ARG_INT, FMT_DEFAULT },
+		{ "int", "mode", ARG_INT, FMT_ACCESS_MODE },
 		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 270, .name = "pselect6", .sets = "syscalls,fs,fs_mux_io", .argnum = 6,
 	  .args = {
@@ -1182,7 +1182,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "size_t", "sigsetsize", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 272, .name = "unshare", .sets = "syscalls,proc", .argnum = 1,
 	  .args = {
-		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "flags", ARG_INT, FMT_NS_FLAGS } } },
 	{ .id = 273, .name = "set_robust_list", .sets = "syscalls,ipc,ipc_futex", .argnum = 2,
 	  .args = {
 		{ "struct robust_list_head*", "head", ARG_PTR, FMT_DEFAULT },
@@ -1228,10 +1228,10 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 280, .name = "utimensat", .sets = "syscalls,fs,fs_file_attr", .argnum = 4,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
 		{ "struct timespec*", "times", ARG_PTR, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "flags", ARG_INT, FMT_AT_FLAGS } } },
 	{ .id = 281, .name = "epoll_pwait", .sets = "syscalls,fs,fs_mux_io", .argnum = 6,
 	  .args = {
 		{ "int", "epfd", ARG_INT, FMT_DEFAULT },
@@ -1272,9 +1272,9 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 288, .name = "accept4", .sets = "default,syscalls,net,net_sock", .argnum = 4,
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
-		{ "struct sockaddr*", "addr", ARG_PTR, FMT_DEFAULT },
+		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int*", "addrlen", ARG_PTR, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "flags", ARG_INT, FMT_SOCK_FLAGS } } },
 	{ .id = 289, .name = "signalfd4", .sets = "syscalls,signals", .argnum = 4,
 	  .args = {
 		{ "int", "fd", ARG_INT, FMT_DEFAULT },
@@ -1292,11 +1292,11 @@ const struct event_def tracee_syscall_defs[] = {
 	  .args = {
 		{ "int", "oldfd", ARG_INT, FMT_DEFAULT },
 		{ "int", "newfd", ARG_INT, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "flags", ARG_INT, FMT_FD_FLAGS } } },
 	{ .id = 293, .name = "pipe2", .sets = "syscalls,ipc,ipc_pipe", .argnum = 2,
 	  .args = {
-		{ "int*", "pipefd", ARG_PTR, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
+		{ "int*", "pipefd", ARG_INT_PAIR, FMT_DEFAULT },
+		{ "int", "flags", ARG_INT, FMT_FD_FLAGS } } },
 	{ .id = 294, .name = "inotify_init1", .sets = "syscalls,fs,fs_monitor", .argnum = 1,
 	  .args = {
 		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
@@ -1318,7 +1318,7 @@ const struct event_def tracee_syscall_defs[] = {
 	  .args = {
 		{ "pid_t", "tgid", ARG_INT, FMT_DEFAULT },
 		{ "pid_t", "tid", ARG_INT, FMT_DEFAULT },
-		{ "int", "sig", ARG_INT, FMT_DEFAULT },
+		{ "int", "sig", ARG_INT, FMT_SIGNAL },
 		{ "siginfo_t*", "info", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 298, .name = "perf_event_open", .sets = "syscalls,system", .argnum = 5,
 	  .args = {
@@ -1343,7 +1343,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "int", "fanotify_fd", ARG_INT, FMT_DEFAULT },
 		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT },
 		{ "u64", "mask", ARG_ULONG, FMT_DEFAULT },
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT } } },
 	{ .id = 302, .name = "prlimit64", .sets = "syscalls,proc", .argnum = 4,
 	  .args = {
@@ -1353,7 +1353,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "struct rlimit64*", "old_limit", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 303, .name = "name_to_handle_at", .sets = "syscalls,fs,fs_file_ops", .argnum = 5,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
 		{ "struct file_handle*", "handle", ARG_PTR, FMT_DEFAULT },
 		{ "int*", "mount_id", ARG_PTR, FMT_DEFAULT },
@@ -1379,7 +1379,7 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 308, .name = "setns", .sets = "syscalls,proc", .argnum = 2,
 	  .args = {
 		{ "int", "fd", ARG_INT, FMT_DEFAULT },
-		{ "int", "nstype", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "nstype", ARG_INT, FMT_NS_FLAGS } } },
 	{ .id = 309, .name = "getcpu", .sets = "syscalls,system,system_numa", .argnum = 3,
 	  .args = {
 		{ "unsigned int*", "cpu", ARG_PTR, FMT_DEFAULT },
@@ -1426,9 +1426,9 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 316, .name = "renameat2", .sets = "syscalls,fs,fs_file_ops", .argnum = 5,
 	  .args = {
-		{ "int", "olddirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "olddirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "oldpath", ARG_STR, FMT_DEFAULT },
-		{ "int", "newdirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "newdirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "newpath", ARG_STR, FMT_DEFAULT },
 		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 317, .name = "seccomp", .sets = "syscalls,proc", .argnum = 3,
@@ -1454,16 +1454,16 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "unsigned long", "flags", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 321, .name = "bpf", .sets = "default,syscalls,system", .argnum = 3,
 	  .args = {
-		{ "int", "cmd", ARG_INT, FMT_DEFAULT },
+		{ "int", "cmd", ARG_INT, FMT_BPF_CMD },
 		{ "union bpf_attr*", "attr", ARG_PTR, FMT_DEFAULT },
 		{ "unsigned int", "size", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 322, .name = "execveat", .sets = "default,syscalls,proc,proc_life", .argnum = 5, .at_entry = true,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
 		{ "const char*const*", "argv", ARG_STR_ARRAY, FMT_DEFAULT },
 		{ "const char*const*", "envp", ARG_STR_ARRAY, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "flags", ARG_INT, FMT_AT_FLAGS } } },
 	{ .id = 323, .name = "userfaultfd", .sets = "syscalls,system", .argnum = 1,
 	  .args = {
 		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
@@ -1504,7 +1504,7 @@ const struct event_def tracee_syscall_defs[] = {
 	  .args = {
 		{ "void*", "addr", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "len", ARG_ULONG, FMT_DEFAULT },
-		{ "int", "prot", ARG_INT, FMT_DEFAULT },
+		{ "int", "prot", ARG_INT, FMT_MMAP_PROT },
 		{ "int", "pkey", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 330, .name = "pkey_alloc", .sets = "syscalls,proc,proc_mem", .argnum = 2,
 	  .args = {
@@ -1515,9 +1515,9 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "int", "pkey", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 332, .name = "statx", .sets = "syscalls,fs,fs_file_attr", .argnum = 5,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT },
+		{ "int", "flags", ARG_INT, FMT_STATX_FLAGS },
 		{ "unsigned int", "mask", ARG_UINT, FMT_DEFAULT },
 		{ "struct statx*", "statxbuf", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 333, .name = "io_pgetevents", .sets = "syscalls,fs,fs_async_io", .argnum = 6,
@@ -1541,7 +1541,7 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 424, .name = "pidfd_send_signal", .sets = "default,syscalls,signals", .argnum = 4,
 	  .args = {
 		{ "int", "pidfd", ARG_INT, FMT_DEFAULT },
-		{ "int", "sig", ARG_INT, FMT_DEFAULT },
+		{ "int", "sig", ARG_INT, FMT_SIGNAL },
 		{ "siginfo_t*", "info", ARG_PTR, FMT_DEFAULT },
 		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 425, .name = "io_uring_setup", .sets = "syscalls,fs,fs_async_io", .argnum = 2,
@@ -1564,14 +1564,14 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "unsigned int", "nr_args", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 428, .name = "open_tree", .sets = "syscalls,fs", .argnum = 3,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "path", ARG_STR, FMT_DEFAULT },
 		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 429, .name = "move_mount", .sets = "default,syscalls,fs", .argnum = 5,
 	  .args = {
-		{ "int", "from_dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "from_dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "from_path", ARG_STR, FMT_DEFAULT },
-		{ "int", "to_dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "to_dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "to_path", ARG_STR, FMT_DEFAULT },
 		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 430, .name = "fsopen", .sets = "syscalls,fs", .argnum = 2,
@@ -1592,7 +1592,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "unsigned int", "attr_flags", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 433, .name = "fspick", .sets = "syscalls,fs", .argnum = 3,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "path", ARG_STR, FMT_DEFAULT },
 		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 434, .name = "pidfd_open", .sets = "syscalls,proc", .argnum = 2,
@@ -1610,7 +1610,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 437, .name = "openat2", .sets = "default,syscalls,fs,fs_file_ops", .argnum = 4,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
 		{ "struct open_how*", "how", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "size", ARG_ULONG, FMT_DEFAULT } } },
@@ -1621,10 +1621,10 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 439, .name = "faccessat2", .sets = "default,syscalls,fs,fs_file_attr", .argnum = 4,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "int", "mode", ARG_INT, FMT_DEFAULT },
-		{ "int", "flags", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "mode", ARG_INT, FMT_ACCESS_MODE },
+		{ "int", "flags", ARG_INT, FMT_ACCESS_AT_FLAGS } } },
 	{ .id = 440, .name = "process_madvise", .sets = "syscalls,proc,proc_mem", .argnum = 5,
 	  .args = {
 		{ "int", "pidfd", ARG_INT, FMT_DEFAULT },
@@ -1642,7 +1642,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "size_t", "sigsetsize", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 442, .name = "mount_setattr", .sets = "syscalls,fs", .argnum = 5,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "path", ARG_STR, FMT_DEFAULT },
 		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT },
 		{ "struct mount_attr*", "attr", ARG_PTR, FMT_DEFAULT },
@@ -1696,10 +1696,10 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 452, .name = "fchmodat2", .sets = "default,syscalls,fs,fs_file_attr", .argnum = 4,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
-		{ "umode_t", "mode", ARG_UINT, FMT_DEFAULT },
-		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT } } },
+		{ "umode_t", "mode", ARG_UINT, FMT_MODE },
+		{ "unsigned int", "flags", ARG_UINT, FMT_AT_FLAGS } } },
 
 	/* not in Tracee v0.3.1, no tracepoint here: signature from the generator */
 	{ .id = 453, .name = "map_shadow_stack", .sets = "syscalls,proc,proc_mem", .argnum = 3,
@@ -1765,7 +1765,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "unsigned long", "flags", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 463, .name = "setxattrat", .sets = "syscalls,fs,fs_file_attr", .argnum = 6,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "path", ARG_STR, FMT_DEFAULT },
 		{ "unsigned int", "at_flags", ARG_UINT, FMT_DEFAULT },
 		{ "const char*", "name", ARG_STR, FMT_DEFAULT },
@@ -1773,7 +1773,7 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "size_t", "size", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 464, .name = "getxattrat", .sets = "syscalls,fs,fs_file_attr", .argnum = 6,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "path", ARG_STR, FMT_DEFAULT },
 		{ "unsigned int", "at_flags", ARG_UINT, FMT_DEFAULT },
 		{ "const char*", "name", ARG_STR, FMT_DEFAULT },
@@ -1781,34 +1781,34 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "size_t", "size", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 465, .name = "listxattrat", .sets = "syscalls,fs,fs_file_attr", .argnum = 5,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "path", ARG_STR, FMT_DEFAULT },
 		{ "unsigned int", "at_flags", ARG_UINT, FMT_DEFAULT },
 		{ "char*", "list", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "size", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 466, .name = "removexattrat", .sets = "syscalls,fs,fs_file_attr", .argnum = 4,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "path", ARG_STR, FMT_DEFAULT },
 		{ "unsigned int", "at_flags", ARG_UINT, FMT_DEFAULT },
 		{ "const char*", "name", ARG_STR, FMT_DEFAULT } } },
 	{ .id = 467, .name = "open_tree_attr", .sets = "syscalls,fs", .argnum = 5,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "path", ARG_STR, FMT_DEFAULT },
 		{ "unsigned int", "flags", ARG_UINT, FMT_DEFAULT },
 		{ "struct mount_attr*", "attr", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "size", ARG_ULONG, FMT_DEFAULT } } },
 	{ .id = 468, .name = "file_getattr", .sets = "syscalls,fs,fs_file_attr", .argnum = 5,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "path", ARG_STR, FMT_DEFAULT },
 		{ "struct file_attr*", "fattr", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "size", ARG_ULONG, FMT_DEFAULT },
 		{ "unsigned int", "at_flags", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 469, .name = "file_setattr", .sets = "syscalls,fs,fs_file_attr", .argnum = 5,
 	  .args = {
-		{ "int", "dirfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "path", ARG_STR, FMT_DEFAULT },
 		{ "struct file_attr*", "fattr", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "size", ARG_ULONG, FMT_DEFAULT },

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "capture.h"
 #include "libtracee.h"
 #include "loader.h"
 #include "pipeline.h"
@@ -215,12 +216,15 @@ int tracee_run(const struct tracee_config *cfg)
 	struct command cmd = { .pid = -1, .release_fd = -1 };
 	struct pipeline pipe = { 0 };
 	struct loader l = { 0 };
+	struct capture *capture = NULL;
 	char pidfile[PATH_MAX] = "";
 	uint64_t start_ns = monotonic_ns();
 	int status = 1;
 
 	if (!cfg->build_only && check_privileges())
 		return 1;
+	if (printer == &printer_table && trace_mode_is_container(cfg->trace_mode))
+		printer = &printer_table_container;
 	if (obtain_object(cfg, &obj))
 		return 1;
 	if (cfg->build_only) {
@@ -229,6 +233,8 @@ int tracee_run(const struct tracee_config *cfg)
 		return 0;
 	}
 	install_signals();
+	if (cfg->capture && capture_open(&capture, cfg))
+		goto out;
 	if (cfg->command && command_fork(&cmd, cfg->command)) {
 		perror("tracee: cannot start the command");
 		goto out;
@@ -243,6 +249,8 @@ int tracee_run(const struct tracee_config *cfg)
 		fprintf(stderr, "tracee: cannot read the ring buffer\n");
 		goto out;
 	}
+	pipe.capture = capture;
+	pipe.loader = &l;
 	if (pidfile_write(cfg->output_path, pidfile, sizeof(pidfile)))
 		fprintf(stderr, "tracee: warning: cannot write %s/tracee.pid\n", cfg->output_path);
 	if (cfg->debug)
@@ -251,6 +259,8 @@ int tracee_run(const struct tracee_config *cfg)
 		command_release(&cmd);
 	status = trace_loop(&pipe, &cmd);
 	print_stats(&pipe, &l);
+	capture_close(capture, l.obj, stderr);
+	capture = NULL;
 out:
 	if (cmd.release_fd >= 0)
 		command_abort(&cmd);
@@ -258,6 +268,7 @@ out:
 		unlink(pidfile);
 	if (pipe.rb)
 		pipeline_free(&pipe);
+	capture_close(capture, NULL, NULL);
 	loader_close(&l);
 	bpf_object_file_free(&obj);
 	return status;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "capture.h"
 #include "events.h"
 #include "flags.h"
 #include "printer.h"
@@ -17,12 +18,19 @@ enum long_only {
 	OPT_PERF_BUFFER_SIZE,
 	OPT_DEBUG,
 	OPT_VERSION,
+	OPT_CAPTURE,
+	OPT_CLEAR_OUTPUT_PATH,
+	OPT_FILTER_FILE_WRITE,
+	OPT_SECURITY_ALERTS,
+	OPT_EXCLUDE_EVENT,
+	OPT_SHOW_EXEC_ENV,
 };
 
 static const struct option long_opts[] = {
 	{ "event", required_argument, NULL, 'e' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "trace", required_argument, NULL, 't' },
+	{ "filter", required_argument, NULL, 'f' },
 	{ "list", no_argument, NULL, 'l' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "build-policy", required_argument, NULL, OPT_BUILD_POLICY },
@@ -32,6 +40,13 @@ static const struct option long_opts[] = {
 	{ "perf-buffer-size", required_argument, NULL, OPT_PERF_BUFFER_SIZE },
 	{ "debug", no_argument, NULL, OPT_DEBUG },
 	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "capture", required_argument, NULL, OPT_CAPTURE },
+	{ "clear-output-path", no_argument, NULL, OPT_CLEAR_OUTPUT_PATH },
+	{ "filter-file-write", required_argument, NULL, OPT_FILTER_FILE_WRITE },
+	{ "security-alerts", no_argument, NULL, OPT_SECURITY_ALERTS },
+	{ "events-set", required_argument, NULL, 's' },
+	{ "exclude-event", required_argument, NULL, OPT_EXCLUDE_EVENT },
+	{ "show-exec-env", no_argument, NULL, OPT_SHOW_EXEC_ENV },
 	{ 0 },
 };
 
@@ -40,19 +55,33 @@ static const char usage[] =
 	"Trace system calls of new processes (or of COMMAND and its descendants).\n"
 	"\n"
 	"  -e, --event NAME[,NAME]    trace these events (repeatable; default: the 'default' set)\n"
+	"  -s, --events-set SET[,SET] trace the events of these sets (repeatable; with -e: both)\n"
+	"      --exclude-event NAME[,NAME]  do not trace these events, whatever selected them\n"
+	"      --show-exec-env        show execve's environment (envp) instead of its address\n"
 	"  -l, --list                 list the events with their sets and arguments\n"
 	"  -o, --output FORMAT        table (default), table-verbose or json\n"
-	"  -t, --trace MODE           process:new (default, also p, process), process:all\n"
+	"  -t, --trace MODE           process:new (default), process:all, process:PID[,PID],\n"
+	"                             process:follow, container:new|all, host:new|all\n"
+	"                             (--trace help explains them)\n"
+	"  -f, --filter EXPR          trace only what matches, in the kernel (repeatable, AND-ed):\n"
+	"                             uid, pid, mntns, pidns (=, !=, <, >), comm, uts (=, !=);\n"
+	"                             e.g. -f uid=0,1000 -f comm!=bash\n"
 	"      --build-policy POLICY  never | if-needed (default) | always: building the eBPF object\n"
 	"      --install-path DIR     where the eBPF object is cached (default /tmp/tracee)\n"
 	"      --build-only           locate or build the eBPF object, print its path, exit\n"
 	"      --output-path DIR      where tracee.pid and captures go (default /tmp/tracee/out)\n"
-	"      --perf-buffer-size N   ring buffer size in pages, a power of two (default 4096)\n"
+	"      --capture WHAT[,WHAT]  save artifacts under the output path (repeatable): write\n"
+	"                             (files written), exec (files executed), mem (W+X memory), all\n"
+	"      --clear-output-path    empty the output path first\n"
+	"      --filter-file-write P  capture writes only to files whose path starts with P (repeatable)\n"
+	"      --perf-buffer-size N   ring buffer size in pages, a power of two (default 2048)\n"
 	"      --debug                say what is built, loaded and attached\n"
+	"      --security-alerts      also trace mem_prot_alert (W+X memory alerts)\n"
 	"  -h, --help                 this text\n"
 	"      --version              print the version\n"
 	"\n"
-	"Environment: TRACEE_BPF_FILE (use this eBPF object), KERN_HEADERS (kernel headers to build with).\n";
+	"Environment: TRACEE_BPF_FILE (use this eBPF object), KERN_HEADERS (kernel headers to build with),\n"
+	"TRACEE_PROBES_OFF=lsm,fentry,kprobe,tracepoint (treat these probe kinds as refused).\n";
 
 static enum flags_result flag_error(const char *fmt, ...)
 {
@@ -104,23 +133,93 @@ static enum flags_result parse_events(const char *list, struct tracee_config *cf
 	return FLAGS_RUN;
 }
 
-static const struct { const char *text; enum trace_mode mode; } trace_modes[] = {
-	{ "p", TRACE_PROCESS_NEW },
-	{ "process", TRACE_PROCESS_NEW },
-	{ "process:new", TRACE_PROCESS_NEW },
-	{ "p:new", TRACE_PROCESS_NEW },
-	{ "process:all", TRACE_PROCESS_ALL },
-	{ "p:all", TRACE_PROCESS_ALL },
-};
+/* The next non-empty NAME of a NAME[,NAME] list, or false at its end; a name
+ * too long to be one is cut (and then unknown). */
+static bool next_name(const char **p, char *name, size_t size)
+{
+	while (**p) {
+		size_t len = strcspn(*p, ",");
+		size_t n = len < size ? len : size - 1;
 
+		memcpy(name, *p, n);
+		name[n] = '\0';
+		*p += len + ((*p)[len] == ',');
+		if (len)
+			return true;
+	}
+	return false;
+}
+
+static void select_set(struct tracee_config *cfg, const char *set)
+{
+	const struct event_def *d;
+
+	for (size_t i = 0; (d = events_at(i)); i++)
+		if (event_in_set(d, set))
+			cfg->selected[d->id] = true;
+}
+
+/* -s SET[,SET...]: each must be the set of some event. */
+static enum flags_result parse_sets(const char *list, struct tracee_config *cfg, bool *any)
+{
+	char name[64];
+
+	for (const char *p = list; next_name(&p, name, sizeof(name)); ) {
+		if (!events_set_exists(name))
+			return flag_error("unknown event set '%s' (see tracee --list)", name);
+		select_set(cfg, name);
+		*any = true;
+	}
+	if (!*any)
+		return flag_error("--events-set needs a set name (see tracee --list)");
+	return FLAGS_RUN;
+}
+
+/* --exclude-event NAME[,NAME...]: applied once everything is selected. */
+static bool excluded[TRACEE_MAX_EVENTS];
+
+static enum flags_result parse_excludes(const char *list)
+{
+	char name[64];
+	bool any = false;
+
+	for (const char *p = list; next_name(&p, name, sizeof(name)); any = true) {
+		const struct event_def *d = events_by_name(name);
+
+		if (!d)
+			return flag_error("unknown event '%s' in --exclude-event (see tracee --list)", name);
+		excluded[d->id] = true;
+	}
+	if (!any)
+		return flag_error("--exclude-event needs an event name (see tracee --list)");
+	return FLAGS_RUN;
+}
+
+/* -t MODE (lib/filter.c knows the modes); "help" prints them. */
 static enum flags_result parse_trace(const char *s, struct tracee_config *cfg)
 {
-	for (size_t i = 0; i < sizeof(trace_modes) / sizeof(trace_modes[0]); i++)
-		if (strcmp(s, trace_modes[i].text) == 0) {
-			cfg->trace_mode = trace_modes[i].mode;
-			return FLAGS_RUN;
-		}
-	return flag_error("unknown trace mode '%s' (expected process:new or process:all)", s);
+	struct trace_target t;
+	char err[256];
+
+	if (trace_is_help(s)) {
+		fputs(trace_help, stdout);
+		return FLAGS_EXIT_OK;
+	}
+	if (trace_parse(s, &t, err, sizeof(err)))
+		return flag_error("%s", err);
+	cfg->trace_mode = t.mode;
+	cfg->trace_npids = t.npids;
+	memcpy(cfg->trace_pids, t.pids, sizeof(t.pids[0]) * t.npids);
+	return FLAGS_RUN;
+}
+
+static enum flags_result parse_filter(const char *s, struct tracee_config *cfg)
+{
+	char err[256];
+
+	if (filter_add(&cfg->filter, s, err, sizeof(err)))
+		return flag_error("%s", err);
+	return FLAGS_RUN;
 }
 
 static enum flags_result parse_pages(const char *s, struct tracee_config *cfg)
@@ -128,32 +227,69 @@ static enum flags_result parse_pages(const char *s, struct tracee_config *cfg)
 	char *end;
 	unsigned long n = strtoul(s, &end, 10);
 
-	if (*s == '\0' || *end || n == 0 || (n & (n - 1)) || n > (1ul << 20))
-		return flag_error("--perf-buffer-size '%s': expected a power of two number of pages", s);
+	/* the kernel takes a ring buffer of at most 2 GiB (its size is a u32) */
+	if (*s == '\0' || *end || n == 0 || (n & (n - 1)) || n > (1ul << 19))
+		return flag_error("--perf-buffer-size '%s': expected a power of two number of pages, "
+				  "1 to 524288", s);
 	cfg->rb_pages = (unsigned)n;
 	return FLAGS_RUN;
 }
 
-static void print_list(void)
+static enum flags_result parse_capture(const char *s, struct tracee_config *cfg)
+{
+	if (capture_parse_kinds(s, &cfg->capture))
+		return flag_error("--capture '%s': expected write, exec, mem or all (comma-separated)", s);
+	return FLAGS_RUN;
+}
+
+static enum flags_result parse_file_write_filter(const char *s, struct tracee_config *cfg)
+{
+	if (cfg->n_write_filters == CAPTURE_FILTERS_MAX)
+		return flag_error("--filter-file-write: at most %d prefixes", CAPTURE_FILTERS_MAX);
+	if (*s == '\0' || strlen(s) >= CAPTURE_PREFIX_MAX)
+		return flag_error("--filter-file-write '%s': expected a path prefix of 1 to %d bytes",
+				  s, CAPTURE_PREFIX_MAX - 1);
+	cfg->write_filters[cfg->n_write_filters++] = s;
+	return FLAGS_RUN;
+}
+
+/* --list, laid out as Tracee's: the syscalls, then the other events; each
+ * "name  [set set]  (type name, ...)" in columns. */
+static void print_list_row(const struct event_def *d)
+{
+	int n = printf("  %s", d->name);
+
+	n += printf("%*s[", n < 26 ? 26 - n : 1, "");
+	for (const char *p = d->sets; p && *p; p++)
+		n += printf("%c", *p == ',' ? ' ' : *p);
+	n += printf("]");
+	printf("%*s(", n < 70 ? 70 - n : 1, "");
+	for (int a = 0; a < d->argnum; a++)
+		printf("%s%s %s", a ? ", " : "", d->args[a].type, d->args[a].name);
+	printf(")\n");
+}
+
+static void print_list_group(const char *title, bool syscalls)
 {
 	const struct event_def *d;
 
-	printf("%-24s %-40s %s\n", "EVENT", "SETS", "ARGUMENTS");
-	for (size_t i = 0; (d = events_at(i)); i++) {
-		printf("%-24s %-40s (", d->name, d->sets);
-		for (int a = 0; a < d->argnum; a++)
-			printf("%s%s %s", a ? ", " : "", d->args[a].type, d->args[a].name);
-		printf(")\n");
-	}
+	printf("%-26s%-44s%s\n", title, "Sets:", "Arguments:");
+	printf("%-26s%-44s%s\n\n", "____________", "____", "_________");
+	for (size_t i = 0; (d = events_at(i)); i++)
+		if ((d->id < TRACEE_EVENT_BASE) == syscalls)
+			print_list_row(d);
+}
+
+static void print_list(void)
+{
+	print_list_group("System Calls:", true);
+	printf("\n\n");
+	print_list_group("Other Events:", false);
 }
 
 static void select_default_set(struct tracee_config *cfg)
 {
-	const struct event_def *d;
-
-	for (size_t i = 0; (d = events_at(i)); i++)
-		if (event_in_set(d, "default"))
-			cfg->selected[d->id] = true;
+	select_set(cfg, "default");
 }
 
 static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any_event)
@@ -161,6 +297,13 @@ static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any
 	switch (opt) {
 	case 'e':
 		return parse_events(optarg, cfg, any_event);
+	case 's':
+		return parse_sets(optarg, cfg, any_event);
+	case OPT_EXCLUDE_EVENT:
+		return parse_excludes(optarg);
+	case OPT_SHOW_EXEC_ENV:
+		cfg->show_exec_env = true;
+		return FLAGS_RUN;
 	case 'o':
 		if (!printer_by_name(optarg))
 			return flag_error("unknown output format '%s' (expected one of: %s)", optarg, printer_names());
@@ -168,6 +311,8 @@ static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any
 		return FLAGS_RUN;
 	case 't':
 		return parse_trace(optarg, cfg);
+	case 'f':
+		return parse_filter(optarg, cfg);
 	case 'l':
 		print_list();
 		return FLAGS_EXIT_OK;
@@ -192,8 +337,18 @@ static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any
 		return FLAGS_RUN;
 	case OPT_PERF_BUFFER_SIZE:
 		return parse_pages(optarg, cfg);
+	case OPT_CAPTURE:
+		return parse_capture(optarg, cfg);
+	case OPT_CLEAR_OUTPUT_PATH:
+		cfg->clear_output_path = true;
+		return FLAGS_RUN;
+	case OPT_FILTER_FILE_WRITE:
+		return parse_file_write_filter(optarg, cfg);
 	case OPT_DEBUG:
 		cfg->debug = true;
+		return FLAGS_RUN;
+	case OPT_SECURITY_ALERTS:
+		cfg->security_alerts = true;
 		return FLAGS_RUN;
 	default:
 		return FLAGS_ERROR;
@@ -205,9 +360,10 @@ enum flags_result flags_parse(int argc, char **argv, struct tracee_config *cfg)
 	bool any_event = false;
 	int opt, idx = 0;
 
+	memset(excluded, 0, sizeof(excluded));
 	optind = 0;     /* glibc: 0 also resets getopt's state from an earlier parse */
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+:e:o:t:lh", long_opts, &idx)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:e:s:o:t:f:lh", long_opts, &idx)) != -1) {
 		enum flags_result r;
 
 		if (opt == '?')
@@ -222,9 +378,19 @@ enum flags_result flags_parse(int argc, char **argv, struct tracee_config *cfg)
 		if (strcmp(argv[optind - 1], "--") != 0)
 			return flag_error("unexpected argument '%s' (put a command after --)", argv[optind]);
 		cfg->command = &argv[optind];
-		cfg->trace_mode = TRACE_PROCESS_FOLLOW;
+		cfg->trace_mode = TRACE_PROCESS_FOLLOW;     /* the command's pid; filters still apply */
+	} else if (cfg->trace_mode == TRACE_PROCESS_FOLLOW) {
+		if (!filter_active(&cfg->filter))
+			return flag_error("--trace process:follow needs a --filter choosing the processes "
+					  "to follow (or a -- COMMAND)");
+		cfg->filter.kernel.follow_roots = 1;
 	}
 	if (!any_event)
 		select_default_set(cfg);
+	if (cfg->security_alerts)
+		cfg->selected[EVENT_MEM_PROT_ALERT] = true;
+	for (int id = 0; id < TRACEE_MAX_EVENTS; id++)
+		if (excluded[id])
+			cfg->selected[id] = false;
 	return FLAGS_RUN;
 }

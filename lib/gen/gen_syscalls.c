@@ -21,7 +21,9 @@
  *     spell them where they differ from the kernel's (extra_info[]), and the
  *     sets chosen in extra_info[] the way Tracee groups its syscalls;
  *   - kind (what the kernel side reads) from the type, and for a plain char*
- *     from the name: an input path or name is a string, a buffer is a pointer.
+ *     from the name: an input path or name is a string, a buffer is a pointer;
+ *     socket addresses and returned fd pairs from arg_kinds[];
+ *   - fmt (how a number is decoded for display) from arg_fmts[].
  * Notes (name mismatches, argument-count differences against tracefs) go to
  * stderr; any syscall the generator cannot describe is a fatal error.
  */
@@ -162,6 +164,55 @@ static const char *const str_names[] = {
 	"pathname", "filename", "path", "name", "oldpath", "newpath", "target",
 	"linkpath", "specialfile", "special", "type", "library", "new_root",
 	"put_old", "source", "filesystemtype", "fsname", "key", NULL,
+};
+
+/* How an argument is decoded for display (enum arg_fmt in lib/events.h), by
+ * syscall and argument name; "*" matches any syscall. The first match wins. */
+static const struct { const char *syscall, *arg, *fmt; } arg_fmts[] = {
+	{ "*", "dirfd", "FMT_DIRFD" }, { "*", "olddirfd", "FMT_DIRFD" },
+	{ "*", "newdirfd", "FMT_DIRFD" }, { "*", "from_dirfd", "FMT_DIRFD" },
+	{ "*", "to_dirfd", "FMT_DIRFD" },
+	{ "open", "flags", "FMT_OPEN_FLAGS" }, { "openat", "flags", "FMT_OPEN_FLAGS" },
+	{ "open", "mode", "FMT_MODE" }, { "openat", "mode", "FMT_MODE" },
+	{ "creat", "mode", "FMT_MODE" }, { "mkdir", "mode", "FMT_MODE" },
+	{ "mkdirat", "mode", "FMT_MODE" }, { "chmod", "mode", "FMT_MODE" },
+	{ "fchmod", "mode", "FMT_MODE" }, { "fchmodat", "mode", "FMT_MODE" },
+	{ "fchmodat2", "mode", "FMT_MODE" }, { "umask", "mask", "FMT_MODE" },
+	{ "mknod", "mode", "FMT_MKNOD_MODE" }, { "mknodat", "mode", "FMT_MKNOD_MODE" },
+	{ "pipe2", "flags", "FMT_FD_FLAGS" }, { "dup3", "flags", "FMT_FD_FLAGS" },
+	{ "access", "mode", "FMT_ACCESS_MODE" }, { "faccessat", "mode", "FMT_ACCESS_MODE" },
+	{ "faccessat2", "mode", "FMT_ACCESS_MODE" },
+	{ "faccessat2", "flags", "FMT_ACCESS_AT_FLAGS" },
+	{ "unlinkat", "flags", "FMT_AT_FLAGS" }, { "newfstatat", "flags", "FMT_AT_FLAGS" },
+	{ "fchownat", "flags", "FMT_AT_FLAGS" }, { "linkat", "flags", "FMT_AT_FLAGS" },
+	{ "utimensat", "flags", "FMT_AT_FLAGS" }, { "execveat", "flags", "FMT_AT_FLAGS" },
+	{ "fchmodat2", "flags", "FMT_AT_FLAGS" }, { "statx", "flags", "FMT_STATX_FLAGS" },
+	{ "mmap", "prot", "FMT_MMAP_PROT" }, { "mprotect", "prot", "FMT_MMAP_PROT" },
+	{ "pkey_mprotect", "prot", "FMT_MMAP_PROT" }, { "mmap", "flags", "FMT_MMAP_FLAGS" },
+	{ "clone", "flags", "FMT_CLONE_FLAGS" }, { "unshare", "flags", "FMT_NS_FLAGS" },
+	{ "setns", "nstype", "FMT_NS_FLAGS" },
+	{ "socket", "domain", "FMT_SOCK_DOMAIN" }, { "socket", "type", "FMT_SOCK_TYPE" },
+	{ "socketpair", "domain", "FMT_SOCK_DOMAIN" }, { "socketpair", "type", "FMT_SOCK_TYPE" },
+	{ "accept4", "flags", "FMT_SOCK_FLAGS" },
+	{ "ptrace", "request", "FMT_PTRACE_REQUEST" }, { "prctl", "option", "FMT_PRCTL_OPTION" },
+	{ "bpf", "cmd", "FMT_BPF_CMD" },
+	{ "kill", "sig", "FMT_SIGNAL" }, { "tkill", "sig", "FMT_SIGNAL" },
+	{ "tgkill", "sig", "FMT_SIGNAL" }, { "rt_sigaction", "signum", "FMT_SIGNAL" },
+	{ "rt_sigqueueinfo", "sig", "FMT_SIGNAL" }, { "rt_tgsigqueueinfo", "sig", "FMT_SIGNAL" },
+	{ "pidfd_send_signal", "sig", "FMT_SIGNAL" },
+	{ "rt_sigprocmask", "how", "FMT_SIGPROCMASK_HOW" },
+	{ "fcntl", "cmd", "FMT_FCNTL_CMD" }, { "lseek", "whence", "FMT_SEEK_WHENCE" },
+};
+
+/* Arguments read as more than their type says: a socket address (its length
+ * is the next argument) and the int pair a pipe or socketpair returns. */
+static const struct { const char *syscall, *arg, *kind; } arg_kinds[] = {
+	{ "connect", "addr", "ARG_SOCKADDR" }, { "bind", "addr", "ARG_SOCKADDR" },
+	{ "sendto", "dest_addr", "ARG_SOCKADDR" }, { "recvfrom", "src_addr", "ARG_SOCKADDR" },
+	{ "accept", "addr", "ARG_SOCKADDR" }, { "accept4", "addr", "ARG_SOCKADDR" },
+	{ "getsockname", "addr", "ARG_SOCKADDR" }, { "getpeername", "addr", "ARG_SOCKADDR" },
+	{ "pipe", "pipefd", "ARG_INT_PAIR" }, { "pipe2", "pipefd", "ARG_INT_PAIR" },
+	{ "socketpair", "sv", "ARG_INT_PAIR" },
 };
 
 enum source { SRC_NONE = 0, SRC_TSV, SRC_TRACEFS, SRC_SIG };
@@ -352,6 +403,65 @@ static const char *kind_of(const char *type, const char *name, const char *who)
 			return "ARG_ULONG";
 	die("%s: no kind for type \"%s\" (argument %s); add it to kind_of()", who, type, name);
 	return NULL;
+}
+
+static const char *fmt_of(const char *syscall, const char *arg)
+{
+	for (size_t i = 0; i < sizeof arg_fmts / sizeof arg_fmts[0]; i++)
+		if ((strcmp(arg_fmts[i].syscall, "*") == 0 ||
+		     strcmp(arg_fmts[i].syscall, syscall) == 0) && strcmp(arg_fmts[i].arg, arg) == 0)
+			return arg_fmts[i].fmt;
+	return "FMT_DEFAULT";
+}
+
+/* The kind the kernel side reads: an override from arg_kinds[], else by type. */
+static const char *kind_for(const char *syscall, const struct arg *a)
+{
+	for (size_t i = 0; i < sizeof arg_kinds / sizeof arg_kinds[0]; i++)
+		if (strcmp(arg_kinds[i].syscall, syscall) == 0 &&
+		    strcmp(arg_kinds[i].arg, a->name) == 0)
+			return arg_kinds[i].kind;
+	return kind_of(a->type, a->name, syscall);
+}
+
+/* Every row of arg_fmts[] and arg_kinds[] must name a real argument: a typo
+ * would silently leave it undecoded. A sockaddr's length must follow it. */
+static void check_overrides(void)
+{
+	for (size_t i = 0; i < sizeof arg_fmts / sizeof arg_fmts[0]; i++) {
+		bool used = false;
+		for (int nr = 0; nr < MAX_NR && !used; nr++) {
+			const struct row *r = &rows[nr];
+			if (!r->present || (strcmp(arg_fmts[i].syscall, "*") != 0 &&
+					    strcmp(arg_fmts[i].syscall, r->name) != 0))
+				continue;
+			for (int a = 0; a < r->argnum; a++)
+				used |= strcmp(r->args[a].name, arg_fmts[i].arg) == 0;
+		}
+		if (!used)
+			die("arg_fmts[]: %s has no argument %s",
+			    arg_fmts[i].syscall, arg_fmts[i].arg);
+	}
+	for (size_t i = 0; i < sizeof arg_kinds / sizeof arg_kinds[0]; i++) {
+		bool used = false;
+		for (int nr = 0; nr < MAX_NR; nr++) {
+			const struct row *r = &rows[nr];
+			if (!r->present || strcmp(arg_kinds[i].syscall, r->name) != 0)
+				continue;
+			for (int a = 0; a < r->argnum; a++) {
+				if (strcmp(r->args[a].name, arg_kinds[i].arg) != 0)
+					continue;
+				used = true;
+				if (strcmp(arg_kinds[i].kind, "ARG_SOCKADDR") == 0 &&
+				    (a + 1 >= r->argnum || !strstr(r->args[a + 1].name, "len")))
+					die("%s: sockaddr %s is not followed by its length",
+					    r->name, r->args[a].name);
+			}
+		}
+		if (!used)
+			die("arg_kinds[]: %s has no argument %s",
+			    arg_kinds[i].syscall, arg_kinds[i].arg);
+	}
 }
 
 static void read_unistd(const char *path)
@@ -604,8 +714,8 @@ static void emit(int total, int n_tsv, int n_tracefs, int n_sig)
 		printf(",\n\t  .args = {");
 		for (int i = 0; i < r->argnum; i++) {
 			const struct arg *a = &r->args[i];
-			printf("%s\n\t\t{ \"%s\", \"%s\", %s, FMT_DEFAULT }", i ? "," : "",
-			       a->type, a->name, kind_of(a->type, a->name, r->name));
+			printf("%s\n\t\t{ \"%s\", \"%s\", %s, %s }", i ? "," : "",
+			       a->type, a->name, kind_for(r->name, a), fmt_of(r->name, a->name));
 		}
 		printf(" } },\n");
 	}
@@ -635,6 +745,7 @@ int main(int argc, char **argv)
 	int n_tsv = read_tsv(argv[1]);
 	fill_extras();
 	cross_check_tsv();
+	check_overrides();
 
 	int total = 0, n_tracefs = 0, n_sig = 0;
 	for (int nr = 0; nr < MAX_NR; nr++) {

@@ -46,7 +46,7 @@ tracee -e openat -- sh -c 'cat /etc/hostname >/dev/null' >"$WORK/table" 2>/dev/n
 check "table header" test "$(head -1 "$WORK/table")" = \
     "TIME(s)        UID    COMM             PID     TID     RET              EVENT                ARGS"
 check "table row for cat" grep -Eq \
-    '^[0-9]+\.[0-9]{6} +0 +cat +[0-9]+ +[0-9]+ +[0-9]+ +openat +dirfd: -100, pathname: /etc/hostname, ' "$WORK/table"
+    '^[0-9]+\.[0-9]{6} +0 +cat +[0-9]+ +[0-9]+ +[0-9]+ +openat +dirfd: AT_FDCWD, pathname: /etc/hostname, flags: O_RDONLY, ' "$WORK/table"
 
 # pid file exists while tracing, removed at exit
 tracee -e openat -- sh -c "cat $OUTPUT/tracee.pid >$WORK/pidfile" >/dev/null 2>&1

@@ -164,11 +164,113 @@ static void test_argv(void)
 	CHECK_INT(ev.args[2].kind, ARG_NONE);
 }
 
+/* connect(3, {AF_INET 127.0.0.1:80}, 16) */
+static void build_connect(struct rec *r, uint32_t salen, uint32_t claimed)
+{
+	static const unsigned char sa[TRACEE_SOCKADDR_MAX + 8] = { 2, 0, 0, 80, 127, 0, 0, 1 };
+
+	rec_init(r, 42, -111);
+	rec_u8(r, ARG_INT);
+	rec_u32(r, 3);
+	rec_u8(r, ARG_SOCKADDR);
+	rec_u32(r, claimed);
+	rec_put(r, sa, salen);
+	rec_u8(r, ARG_INT);
+	rec_u32(r, 16);
+	rec_done(r, 3);
+}
+
+/* pipe2([5, 6], O_CLOEXEC) */
+static void build_pipe2(struct rec *r)
+{
+	int32_t fds[2] = { 5, 6 };
+
+	rec_init(r, 293, 0);
+	rec_u8(r, ARG_INT_PAIR);
+	rec_put(r, fds, sizeof(fds));
+	rec_u8(r, ARG_INT);
+	rec_u32(r, 02000000);
+	rec_done(r, 2);
+}
+
+static void test_new_kinds(void)
+{
+	struct rec r;
+	struct event ev;
+	int32_t fds[2];
+
+	build_connect(&r, 16, 16);
+	CHECK_INT(decode_record(r.buf, r.len, &ev), 0);
+	CHECK_STR(ev.def->name, "connect");
+	CHECK_INT(ev.args[1].kind, ARG_SOCKADDR);
+	CHECK_INT(ev.args[1].len, 16);
+	CHECK(ev.args[1].data && memcmp(ev.args[1].data, "\2\0\0\120\177\0\0\1", 8) == 0);
+	CHECK_INT(ev.args[2].num, 16);
+	for (size_t cut = sizeof(struct event_header); cut < r.len; cut++) {
+		((struct event_header *)r.buf)->size = (uint32_t)cut;
+		if (decode_record(r.buf, cut, &ev) != -EINVAL) {
+			CHECK_INT(cut, 0);      /* a cut record must be refused */
+			break;
+		}
+	}
+
+	build_connect(&r, TRACEE_SOCKADDR_MAX, TRACEE_SOCKADDR_MAX);   /* the largest */
+	CHECK_INT(decode_record(r.buf, r.len, &ev), 0);
+	CHECK_INT(ev.args[1].len, TRACEE_SOCKADDR_MAX);
+	build_connect(&r, 0, 0);                                         /* empty: a value */
+	CHECK_INT(decode_record(r.buf, r.len, &ev), 0);
+	CHECK_INT(ev.args[1].len, 0);
+	build_connect(&r, TRACEE_SOCKADDR_MAX + 1, TRACEE_SOCKADDR_MAX + 1);
+	CHECK_INT(decode_record(r.buf, r.len, &ev), -EINVAL);           /* longer than any */
+	build_connect(&r, 16, 0xffffffffu);
+	CHECK_INT(decode_record(r.buf, r.len, &ev), -EINVAL);           /* length past the end */
+	build_connect(&r, 16, 40);
+	CHECK_INT(decode_record(r.buf, r.len, &ev), -EINVAL);           /* swallows the next arg */
+
+	build_pipe2(&r);
+	CHECK_INT(decode_record(r.buf, r.len, &ev), 0);
+	CHECK_INT(ev.args[0].kind, ARG_INT_PAIR);
+	CHECK_INT(ev.args[0].len, 8);
+	if (ev.args[0].data) {
+		memcpy(fds, ev.args[0].data, sizeof(fds));
+		CHECK(fds[0] == 5 && fds[1] == 6);
+	}
+	CHECK_INT(ev.args[1].num, 02000000);
+	for (size_t cut = sizeof(struct event_header); cut < r.len; cut++) {
+		((struct event_header *)r.buf)->size = (uint32_t)cut;
+		if (decode_record(r.buf, cut, &ev) != -EINVAL) {
+			CHECK_INT(cut, 0);
+			break;
+		}
+	}
+
+	/* a pair cut after its tag, as the last argument */
+	rec_init(&r, 22, 0);
+	rec_u8(&r, ARG_INT_PAIR);
+	rec_u32(&r, 5);
+	rec_done(&r, 1);
+	CHECK_INT(decode_record(r.buf, r.len, &ev), -EINVAL);
+
+	/* a failed accept: the kernel side keeps the pointer (ARG_PTR) */
+	rec_init(&r, 43, -11);
+	rec_u8(&r, ARG_INT);
+	rec_u32(&r, 3);
+	rec_u8(&r, ARG_PTR);
+	rec_put(&r, &(uint64_t){ 0x7ffc0010 }, 8);
+	rec_u8(&r, ARG_PTR);
+	rec_put(&r, &(uint64_t){ 0x7ffc000c }, 8);
+	rec_done(&r, 3);
+	CHECK_INT(decode_record(r.buf, r.len, &ev), 0);
+	CHECK_INT(ev.args[1].kind, ARG_PTR);
+	CHECK_INT(ev.args[1].num, 0x7ffc0010);
+}
+
 int main(void)
 {
 	test_openat();
 	test_truncated();
 	test_hostile();
 	test_argv();
+	test_new_kinds();
 	return check_report("decode");
 }

@@ -74,5 +74,55 @@ int main(void)
 	CHECK(count_selected(&cfg) > 50);
 	CHECK(cfg.selected[257]);        /* openat is in default */
 	CHECK(!cfg.selected[0]);         /* read is not */
+
+	/* -s SET[,SET]: every event of the sets; with -e, both */
+	CHECK_INT(parse(&cfg, ARGV("-s", "proc_life")), FLAGS_RUN);
+	CHECK(cfg.selected[59] && cfg.selected[EVENT_SCHED_PROCESS_EXEC]);  /* execve */
+	CHECK(cfg.selected[EVENT_SCHED_PROCESS_FORK] && cfg.selected[EVENT_SCHED_PROCESS_EXIT]);
+	CHECK(!cfg.selected[257]);      /* openat is fs, not proc_life */
+	int proc_life = count_selected(&cfg);
+
+	CHECK_INT(parse(&cfg, ARGV("--events-set", "proc_life,net", "-e", "read")), FLAGS_RUN);
+	CHECK(cfg.selected[41] && cfg.selected[0] && cfg.selected[EVENT_SCHED_PROCESS_EXEC]);
+	CHECK(count_selected(&cfg) > proc_life + 1);
+	CHECK_INT(parse(&cfg, ARGV("-s", "fs")), FLAGS_RUN);
+	CHECK(cfg.selected[257] && !cfg.selected[41] && !cfg.selected[EVENT_SCHED_PROCESS_EXEC]);
+	CHECK(!cfg.selected[EVENT_SYS_ENTER]);
+	CHECK_INT(parse(&cfg, ARGV("-s", "nosuchset")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("-s", "fs,nosuchset")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("-s", ",")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("-s")), FLAGS_ERROR);
+
+	/* --exclude-event: after everything, the default set too */
+	CHECK_INT(parse(&cfg, ARGV("--exclude-event", "openat,sched_process_exec")), FLAGS_RUN);
+	CHECK(!cfg.selected[257] && !cfg.selected[EVENT_SCHED_PROCESS_EXEC]);
+	CHECK(cfg.selected[EVENT_SCHED_PROCESS_FORK] && cfg.selected[59]);
+	CHECK_INT(parse(&cfg, ARGV("--exclude-event", "close", "-s", "fs", "-e", "close")), FLAGS_RUN);
+	CHECK(!cfg.selected[3] && cfg.selected[257]);
+	CHECK_INT(parse(&cfg, ARGV("-s", "fs")), FLAGS_RUN);    /* an earlier parse's excludes are gone */
+	CHECK(cfg.selected[3]);
+	CHECK_INT(parse(&cfg, ARGV("--exclude-event", "nosuchevent")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("--exclude-event", "")), FLAGS_ERROR);
+
+	/* the non-syscall events by name */
+	CHECK_INT(parse(&cfg, ARGV("-e", "sys_enter,sys_exit,cap_capable")), FLAGS_RUN);
+	CHECK_INT(count_selected(&cfg), 3);
+	CHECK(cfg.selected[EVENT_SYS_ENTER] && cfg.selected[EVENT_SYS_EXIT] && cfg.selected[EVENT_CAP_CAPABLE]);
+
+	/* --show-exec-env */
+	CHECK_INT(parse(&cfg, ARGV("-e", "execve")), FLAGS_RUN);
+	CHECK(!cfg.show_exec_env);
+	CHECK_INT(parse(&cfg, ARGV("-e", "execve", "--show-exec-env")), FLAGS_RUN);
+	CHECK(cfg.show_exec_env);
+
+	/* the event table: sets and ids of the life-cycle events, as later Tracee */
+	const struct event_def *d = events_by_name("sched_process_exec");
+
+	CHECK(d && d->id == EVENT_SCHED_PROCESS_EXEC && event_in_set(d, "proc_life"));
+	CHECK(d && event_in_set(d, "default") && !event_in_set(d, "proc_lif"));
+	d = events_by_name("sys_exit");
+	CHECK(d && d->id == EVENT_SYS_EXIT && d->sets[0] == '\0' && d->args[0].fmt == FMT_SYSCALL);
+	d = events_by_name("execve");
+	CHECK(d && d->at_entry);
 	return check_report("flags");
 }

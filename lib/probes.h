@@ -1,0 +1,55 @@
+/* probes.h - which probe serves each selected event on this kernel. Every
+ * event that has a probe list (lib/events.h) gets the first probe of its list
+ * that this kernel loads; the programs of every other probe are left unloaded
+ * (autoload off), so nothing the kernel refuses is ever loaded. */
+#ifndef TRACEE_PROBES_H
+#define TRACEE_PROBES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "events.h"
+
+struct bpf_object;
+
+/* What the loader does with the choice. */
+struct probe_plan {
+	const struct probe_def *chosen[TRACEE_MAX_EVENTS];     /* NULL: no choice made */
+	bool unserved[TRACEE_MAX_EVENTS];       /* selected, has probes, none loads */
+	unsigned char event_probe[TRACEE_PROBED_EVENTS];        /* rodata: enum probe_kind */
+};
+
+/* Does this kernel load probe p? ctx is the caller's. */
+typedef bool (*probe_works_fn)(const struct probe_def *p, void *ctx);
+
+/* Index of the first probe of def that works, -1 when none does (or def has
+ * no probes). */
+int probes_first_working(const struct event_def *def, probe_works_fn works, void *ctx);
+/* A plan for the selected events (selected is indexed by event id). */
+void probes_plan(struct probe_plan *plan, const bool *selected, probe_works_fn works, void *ctx);
+/* Is prog one of the comma-separated programs of p? */
+bool probe_has_prog(const struct probe_def *p, const char *prog);
+/* Load this program? No when some probe names it but no chosen probe does;
+ * programs no probe names (the always-on tracepoints) always load. */
+bool probes_prog_wanted(const struct probe_plan *plan, const char *prog);
+/* "lsm:file_open", "tracepoint:sys_exit (fallback)". */
+int probe_describe(const struct probe_def *p, char *buf, size_t len);
+
+/* The real kernel: every program of the probe must be in obj, and for the
+ * hook each one attaches to (read from its section name) a trivial program
+ * of that kind must load (kprobes and tracepoints: and open). With obj NULL
+ * the probe's own kind and target are checked. Cached per kind and target. */
+struct probe_kernel;
+struct probe_kernel *probe_kernel_new(struct bpf_object *obj, bool debug);
+/* TRACEE_PROBES_OFF=KIND[,KIND] (lsm, fentry, kprobe, tracepoint) makes the
+ * probe check treat those kinds as refused: how a test on a kernel that has
+ * them exercises the next probe in line, or an event left with none. */
+void probes_kinds_off(const char *list, bool off[PROBE_KIND_MAX]);
+bool probe_kernel_works(const struct probe_def *p, void *probe_kernel);
+void probe_kernel_free(struct probe_kernel *pk);
+
+/* All of it for the loader: plan, autoload set on obj's programs, --debug
+ * lines ("tracee: event X served by KIND:TARGET") and one warning per event
+ * that nothing serves. Returns 0, or -errno. */
+int probes_apply(struct bpf_object *obj, const bool *selected, bool debug, struct probe_plan *plan);
+
+#endif

@@ -1,0 +1,306 @@
+#!/usr/bin/env bash
+# bench.sh - what tracing costs the traced program: tracee side by side with
+# strace, perf trace and bpftrace on one syscall-bound workload, plus tracee's
+# saturation rate, cold build, warm start and memory.
+#
+#   sudo test/bench/bench.sh [--rounds N] [--iterations N] [--peer-iterations N]
+#                            [--json PATH] [--no-peers]
+#
+# The workload (test/bench/workload.c, built next to tracee) loops over
+# openat/read/close/getppid and prints its loop's own duration; every row's
+# ratio is that duration under the tracer over the untraced one, so a
+# tracer's start-up is not counted against it. Every tracer prints every
+# syscall with its arguments to a file; tracee traces only the workload
+# (follow mode: `-- workload`), all its syscalls, as JSON. Rows run round by
+# round, interleaved, and the median of the rounds is reported. The peers are
+# installed from Debian by `setup.sh bench` when missing.
+#
+# Other figures:
+#   saturation   one workload per CPU under one tracee: events printed per
+#                second of the longest workload loop, and whether any were lost
+#   cold build   --build-only --build-policy always into a fresh install path
+#   warm start   launch to <output-path>/tracee.pid, from a cached object
+#   memory       tracee's VmHWM, which includes the ring buffer: the kernel
+#                maps its data pages twice, all at once, so the default 8 MiB
+#                ring is 16 MiB of RSS (a row with a 16 MiB ring shows the
+#                difference); and its peak RssAnon (heap and stacks only),
+#                sampled while tracing
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=$(cd "$HERE/../.." && pwd)
+TRACEE=${TRACEE:-$SRC/dist/tracee}
+WORKLOAD=${WORKLOAD:-$(dirname "$TRACEE")/workload}
+ROUNDS=3
+ITER=200000
+PEER_ITER=
+JSON_OUT=$HERE/results.json
+PEERS=1
+
+usage() { sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-2}"; }
+while (($#)); do
+    case $1 in
+    --rounds) ROUNDS=$2; shift ;;
+    --iterations) ITER=$2; shift ;;
+    --peer-iterations) PEER_ITER=$2; shift ;;
+    --json) JSON_OUT=$2; shift ;;
+    --no-peers) PEERS=0 ;;
+    -h|--help) usage 0 ;;
+    *) echo "bench: unknown argument '$1'" >&2; usage ;;
+    esac
+    shift
+done
+PEER_ITER=${PEER_ITER:-$ITER}
+
+die() { echo "bench: $*" >&2; exit 1; }
+[[ $(id -u) == 0 ]] || die "tracing needs root: run it with sudo"
+[[ -x $TRACEE ]] || die "no tracee at $TRACEE: build it (make build) or set TRACEE"
+[[ -x $WORKLOAD ]] || die "no workload at $WORKLOAD: it is built with tracee (make build)"
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+if ((PEERS)) && ! { command -v strace && command -v perf && command -v bpftrace; } >/dev/null; then
+    "$SRC/setup.sh" bench >&2 || die "installing the peers failed (setup.sh bench)"
+fi
+
+WORK=$(mktemp -d /tmp/tracee-bench.XXXXXX)
+chmod 0700 "$WORK"
+INSTALL=$WORK/install
+trap 'rm -rf "$WORK"' EXIT
+
+now() { date +%s.%N; }
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", a - b }'; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.6f", a / b; else print "null" }'; }
+# ratio LOOP ITERATIONS BASE_LOOP BASE_ITERATIONS: time per syscall over the untraced one
+ratio() {
+    awk -v l="$1" -v n="$2" -v b="$3" -v m="$4" \
+        'BEGIN { if (l > 0 && n > 0 && b > 0 && m > 0) printf "%.3f", (l / n) / (b / m); else print "null" }'
+}
+# median of the arguments ("null" when there are none)
+median() {
+    (($#)) || { echo null; return; }
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+loop_time() { grep -Eo 'workload: [0-9]+ syscalls in [0-9.]+ s' "$1" | tail -1 | awk '{ print $5 }'; }
+tracee_count() { grep -Eo "$2: [0-9]+" "$1" | tail -1 | grep -Eo '[0-9]+$'; }
+
+# Every syscall tracee knows: the syscalls set, or each of them by name.
+if "$TRACEE" --help 2>&1 | grep -q -- '--events-set'; then
+    ALL_SYSCALLS=(-s syscalls)
+else
+    ALL_SYSCALLS=(-e "$("$TRACEE" --list | awk '$0 ~ /[[ ,]syscalls[] ,]/ { print $1 }' | paste -sd,)")
+    [[ ${ALL_SYSCALLS[1]} ]] || die "tracee --list shows no syscalls"
+fi
+HAVE_FILTER=0
+"$TRACEE" --help 2>&1 | grep -q -- '--filter' && HAVE_FILTER=1
+
+echo "bench: building the eBPF object once into $INSTALL" >&2
+"$TRACEE" --install-path "$INSTALL" --build-only >/dev/null || die "tracee cannot build its object"
+
+# watch_tracee OUTPUT_PATH START: waits for the pid file, then samples the
+# process's memory until it exits. Sets READY (s after START), HWM, ANON (kB).
+watch_tracee() {
+    local out=$1 start=$2 pid="" n
+    READY=null HWM=0 ANON=0
+    for ((n = 0; n < 3000; n++)); do
+        [[ -s $out/tracee.pid ]] && { READY=$(sub "$(now)" "$start"); pid=$(<"$out/tracee.pid"); break; }
+        kill -0 "$BG" 2>/dev/null || return
+        sleep 0.005
+    done
+    [[ -n $pid ]] || return
+    while [[ -r /proc/$pid/status ]]; do
+        local s h a
+        s=$(cat "/proc/$pid/status" 2>/dev/null) || break
+        h=$(awk '/^VmHWM:/ { print $2 }' <<<"$s")
+        a=$(awk '/^RssAnon:/ { print $2 }' <<<"$s")
+        [[ -n $h ]] && ((h > HWM)) && HWM=$h
+        [[ -n $a ]] && ((a > ANON)) && ANON=$a
+        sleep 0.1
+    done
+}
+
+# tracee ARGS... in the background, watched; sets LOOP WALL EVENTS LOST READY HWM ANON.
+run_tracee() {
+    local tag=$1; shift
+    local out=$WORK/out-$tag start end
+    rm -rf "$out"
+    start=$(now)
+    "$TRACEE" --install-path "$INSTALL" --output-path "$out" "$@" >"$WORK/$tag.out" 2>"$WORK/$tag.err" &
+    BG=$!
+    watch_tracee "$out" "$start"
+    wait "$BG"
+    end=$(now)
+    WALL=$(sub "$end" "$start")
+    LOOP=$(loop_time "$WORK/$tag.err")
+    EVENTS=$(tracee_count "$WORK/$tag.err" events)
+    LOST=$(tracee_count "$WORK/$tag.err" lost)
+}
+
+# One row, one round: sets LOOP WALL EVENTS LOST (empty when not counted).
+row_untraced() {
+    local start; start=$(now)
+    "$WORKLOAD" "$ITER" 2>"$WORK/u.err"
+    WALL=$(sub "$(now)" "$start") LOOP=$(loop_time "$WORK/u.err") EVENTS="" LOST=""
+}
+
+row_tracee() {
+    run_tracee t -o json "${ALL_SYSCALLS[@]}" -- "$WORKLOAD" "$ITER"
+    T_READY+=("$READY"); T_HWM+=("$HWM"); T_ANON+=("$ANON")
+    rm -f "$WORK/t.out"
+}
+
+# The same with a ring buffer twice the default (16 MiB): what it costs in memory.
+row_tracee16() {
+    run_tracee t16 -o json "${ALL_SYSCALLS[@]}" --perf-buffer-size 4096 -- "$WORKLOAD" "$ITER"
+    T_READY+=("$READY"); T16_HWM+=("$HWM"); T_ANON+=("$ANON")
+    rm -f "$WORK/t16.out"
+}
+
+# A filter that matches nothing: the cost every other process pays.
+row_nomatch() {
+    local out=$WORK/out-n start
+    rm -rf "$out"
+    start=$(now)
+    "$TRACEE" --install-path "$INSTALL" --output-path "$out" -t process:all -f comm=nomatch \
+        -o json "${ALL_SYSCALLS[@]}" >"$WORK/n.out" 2>"$WORK/n.err" &
+    BG=$!
+    local n; for ((n = 0; n < 3000; n++)); do [[ -s $out/tracee.pid ]] && break; sleep 0.005; done
+    "$WORKLOAD" "$ITER" 2>"$WORK/n.werr"
+    kill -INT "$BG"; wait "$BG"
+    WALL=$(sub "$(now)" "$start")
+    LOOP=$(loop_time "$WORK/n.werr")
+    EVENTS=$(tracee_count "$WORK/n.err" events)
+    LOST=$(tracee_count "$WORK/n.err" lost)
+}
+
+row_strace() {
+    local start; start=$(now)
+    strace -f -o "$WORK/s.out" "$WORKLOAD" "$PEER_ITER" 2>"$WORK/s.err"
+    WALL=$(sub "$(now)" "$start") LOOP=$(loop_time "$WORK/s.err")
+    EVENTS=$(grep -c '' "$WORK/s.out") LOST=0
+    rm -f "$WORK/s.out"
+}
+
+row_perf() {
+    local start; start=$(now)
+    perf trace -o "$WORK/p.out" -- "$WORKLOAD" "$PEER_ITER" 2>"$WORK/p.err"
+    WALL=$(sub "$(now)" "$start") LOOP=$(loop_time "$WORK/p.err")
+    EVENTS=$(grep -vc 'LOST' "$WORK/p.out")
+    LOST=$(cat "$WORK/p.out" "$WORK/p.err" | grep -Eo 'LOST [0-9]+' | awk '{ n += $2 } END { print n + 0 }')
+    rm -f "$WORK/p.out"
+}
+
+row_bpftrace() {
+    local start; start=$(now)
+    bpftrace -o "$WORK/b.out" -c "$WORKLOAD $PEER_ITER" -e 'tracepoint:raw_syscalls:sys_enter /pid == cpid/ {
+        printf("%s %d %d %ld 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx 0x%lx\n", comm, pid, tid, args->id,
+               args->args[0], args->args[1], args->args[2], args->args[3], args->args[4], args->args[5]); }' \
+        2>"$WORK/b.err"
+    WALL=$(sub "$(now)" "$start") LOOP=$(loop_time "$WORK/b.err")
+    EVENTS=$(grep -Evc '^(Attaching|Lost) ' "$WORK/b.out")
+    LOST=$(cat "$WORK/b.out" "$WORK/b.err" | grep -Eo 'Lost [0-9]+' | awk '{ n += $2 } END { print n + 0 }')
+    rm -f "$WORK/b.out"
+}
+
+ROWS=(untraced tracee tracee16)
+declare -A LABEL=(
+    [untraced]="untraced"
+    [tracee]="tracee -o json, all syscalls, -- workload"
+    [tracee16]="the same, --perf-buffer-size 4096 (16 MiB)"
+    [nomatch]="tracee -t process:all -f comm=nomatch"
+    [strace]="strace -f -o FILE"
+    [perf]="perf trace -o FILE"
+    [bpftrace]="bpftrace, printf per sys_enter"
+)
+declare -A ITERS=([untraced]=$ITER [tracee]=$ITER [tracee16]=$ITER [nomatch]=$ITER
+    [strace]=$PEER_ITER [perf]=$PEER_ITER [bpftrace]=$PEER_ITER)
+NOTES=()
+if ((HAVE_FILTER)); then ROWS+=(nomatch); else NOTES+=("no -f in this tracee: the comm=nomatch row is skipped"); fi
+((PEERS)) && ROWS+=(strace perf bpftrace)
+declare -A R_LOOP R_WALL R_EVENTS R_LOST
+T_READY=() T_HWM=() T16_HWM=() T_ANON=()
+
+for ((r = 1; r <= ROUNDS; r++)); do
+    for row in "${ROWS[@]}"; do
+        echo "bench: round $r/$ROUNDS: $row" >&2
+        "row_$row"
+        R_LOOP[$row]+="${LOOP:-} " R_WALL[$row]+="$WALL "
+        R_EVENTS[$row]+="${EVENTS:-} " R_LOST[$row]+="${LOST:-} "
+    done
+done
+
+# Saturation: one workload per CPU, all traced by one tracee. The rate is the
+# events tracee printed over the longest workload loop: what it absorbed while
+# the loops ran (the ring buffer holds a few percent of it), lost none.
+NCPU=$(nproc)
+echo "bench: saturation, $NCPU workloads" >&2
+SAT_CMD=$(printf '"%s" %s & ' $(for ((i = 0; i < NCPU; i++)); do echo "$WORKLOAD $ITER"; done))
+SAT_RATE=() SAT_LOST=()
+for ((r = 1; r <= ROUNDS; r++)); do
+    run_tracee sat -o json "${ALL_SYSCALLS[@]}" -- sh -c "${SAT_CMD}wait"
+    longest=$(grep -Eo 'workload: [0-9]+ syscalls in [0-9.]+ s' "$WORK/sat.err" | awk '$5 > m { m = $5 } END { print m + 0 }')
+    SAT_RATE+=("$(div "$EVENTS" "$longest")")
+    SAT_LOST+=("$LOST")
+    T_HWM+=("$HWM"); T_ANON+=("$ANON")
+    rm -f "$WORK/sat.out"
+done
+
+# Cold build: a fresh install path each time.
+BUILD=()
+for ((r = 1; r <= ROUNDS; r++)); do
+    start=$(now)
+    "$TRACEE" --install-path "$WORK/cold$r" --build-only --build-policy always >/dev/null 2>&1 &&
+        BUILD+=("$(sub "$(now)" "$start")")
+done
+
+# ---- report ----
+num() { [[ $1 == null || -z $1 ]] && echo null || echo "$1"; }
+base=$(median ${R_LOOP[untraced]})
+printf '\n%-44s %9s %10s %8s %11s %8s\n' "run (median of $ROUNDS)" syscalls "loop (s)" ratio events lost
+declare -A M_LOOP M_RATIO M_EVENTS M_LOST M_WALL
+for row in "${ROWS[@]}"; do
+    M_LOOP[$row]=$(median ${R_LOOP[$row]})
+    M_WALL[$row]=$(median ${R_WALL[$row]})
+    M_EVENTS[$row]=$(median ${R_EVENTS[$row]})
+    M_LOST[$row]=$(printf '%s\n' ${R_LOST[$row]} | sort -g | tail -1)   # worst round
+    M_LOST[$row]=${M_LOST[$row]:-null}
+    # the peers may run fewer iterations: compare time per syscall
+    M_RATIO[$row]=$(ratio "${M_LOOP[$row]}" "${ITERS[$row]}" "$base" "$ITER")
+    printf '%-44s %9s %10.3f %7.1fx %11s %8s\n' "${LABEL[$row]}" "$((ITERS[$row] * 4))" \
+        "${M_LOOP[$row]}" "${M_RATIO[$row]}" "${M_EVENTS[$row]/null/-}" "${M_LOST[$row]/null/-}"
+done
+sat=$(median "${SAT_RATE[@]}")
+sat_lost=$(printf '%s\n' "${SAT_LOST[@]}" | sort -g | tail -1)
+ready=$(median "${T_READY[@]}")
+build=$(median "${BUILD[@]}")
+hwm=$(printf '%s\n' "${T_HWM[@]}" | sort -g | tail -1)
+hwm16=$(printf '%s\n' "${T16_HWM[@]}" | sort -g | tail -1)
+anon=$(printf '%s\n' "${T_ANON[@]}" | sort -g | tail -1)
+printf '\n%-44s %s\n' "saturation ($NCPU workloads), events/s" "$(printf '%.0f' "$sat") (lost: $sat_lost)"
+printf '%-44s %.3f s\n' "cold build (--build-policy always)" "$build"
+printf '%-44s %.3f s\n' "warm start to ready (tracee.pid)" "$ready"
+printf '%-44s %.1f MiB\n' "peak RSS, VmHWM (default 8 MiB ring)" "$(div "$hwm" 1024)"
+printf '%-44s %.1f MiB\n' "peak RSS, VmHWM (16 MiB ring)" "$(div "$hwm16" 1024)"
+printf '%-44s %.1f MiB\n' "peak RssAnon (heap and stacks)" "$(div "$anon" 1024)"
+for n in "${NOTES[@]}"; do echo "note: $n"; done
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $NCPU CPUs"
+
+{
+    printf '{\n  "machine": {"cpus": %s, "kernel": "%s", "loadavg": "%s"},\n' \
+        "$NCPU" "$(uname -r)" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '  "rounds": %s, "iterations": %s, "peer_iterations": %s,\n' "$ROUNDS" "$ITER" "$PEER_ITER"
+    printf '  "rows": [\n'
+    sep=""
+    for row in "${ROWS[@]}"; do
+        printf '%s    {"name": "%s", "run": "%s", "syscalls": %s, "loop_s": %s, "wall_s": %s, "ratio": %s, "events": %s, "lost": %s}' \
+            "$sep" "$row" "${LABEL[$row]}" "$((ITERS[$row] * 4))" "$(num "${M_LOOP[$row]}")" \
+            "$(num "${M_WALL[$row]}")" "$(num "${M_RATIO[$row]}")" "$(num "${M_EVENTS[$row]}")" \
+            "$(num "${M_LOST[$row]}")"
+        sep=$',\n'
+    done
+    printf '\n  ],\n'
+    printf '  "saturation": {"workloads": %s, "events_per_s": %s, "lost": %s},\n' "$NCPU" "$(num "$sat")" "$(num "$sat_lost")"
+    printf '  "cold_build_s": %s, "warm_start_s": %s,\n' "$(num "$build")" "$(num "$ready")"
+    printf '  "rss_hwm_kib": %s, "rss_hwm_16mib_ring_kib": %s, "rss_anon_kib": %s,\n' \
+        "$(num "$hwm")" "$(num "$hwm16")" "$(num "$anon")"
+    printf '  "notes": [%s]\n}\n' "$(for n in "${NOTES[@]}"; do printf '"%s",' "$n"; done | sed 's/,$//')"
+} >"$JSON_OUT"
+echo "bench: figures written to $JSON_OUT" >&2
