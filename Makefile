@@ -2,7 +2,7 @@
 #   make build   dist/tracee and its build plugin dist/tracee-build.so
 #   make bpf     dist/tracee.bpf.<kernel>.<version>.o for the running kernel,
 #                or for KERN_RELEASE with KERN_HEADERS
-#   make all     both;  make run: build and trace;  make test: every test
+#   make all     both;  make run: build and trace;  make test: every test (sanitize included)
 #   make sanitize  the suite under ASan+UBSan;  make fuzz: the libFuzzer targets
 #   make docker, make docker-slim   the full and slim images (docker/)
 #   DOCKER=1     build, bpf and all run inside the builder image; outputs still land in dist/
@@ -50,8 +50,10 @@ docker-builder:
 run: build
 	$(DIST_DIR)/tracee $(ARGS)
 
+# Every test: the suite, then the suite again under the sanitizers.
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure
+	$(MAKE) sanitize
 
 # The whole suite again with ASan + UBSan (tests labelled heavy excepted: they
 # rebuild or boot other trees and gain nothing from it).
