@@ -24,6 +24,8 @@
  * into the printer's outbuf.
  */
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <string.h>
 #include "argfmt.h"
 #include "printer.h"
@@ -223,6 +225,58 @@ static void fmt_fcntl_cmd(struct outbuf *out, const struct event_arg *arg, bool 
 	xlat_enum(out, &xt_fcntl_cmd, arg_bits(arg));
 }
 
+/* An argument before this one (arg->index counts from the event's first), or
+ * NULL: formats only look back, at arguments decoded before theirs. */
+static const struct event_arg *arg_earlier(const struct event_arg *arg, unsigned i)
+{
+	return i < arg->index ? arg - arg->index + i : NULL;
+}
+
+static bool arg_is(const struct event_arg *a, uint64_t v)
+{
+	return a && a->kind != ARG_NONE && arg_bits(a) == v;
+}
+
+/* The formats below decode only in some contexts and leave a plain number
+ * otherwise, so they quote their own JSON strings. */
+static void quote_if(struct outbuf *out, bool json)
+{
+	if (json)
+		outbuf_putc(out, '"');
+}
+
+/* fcntl(fd, cmd, arg): strace names arg by cmd; the rest stay numbers. */
+static void fmt_fcntl_arg(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	const struct event_arg *cmd = arg_earlier(arg, 1);
+	bool setfd = arg_is(cmd, F_SETFD), setfl = arg_is(cmd, F_SETFL);
+
+	if (!setfd && !setfl) {
+		outbuf_u64(out, arg_bits(arg));
+		return;
+	}
+	quote_if(out, json);
+	if (setfd)
+		xlat_flags(out, &xt_fd_flags, arg_bits(arg), false);
+	else
+		fmt_open_flags(out, arg, json);
+	quote_if(out, json);
+}
+
+/* socket(domain, type, protocol): IP protocols by name, others a number. */
+static void fmt_sock_proto(struct outbuf *out, const struct event_arg *arg, bool json)
+{
+	const struct event_arg *domain = arg_earlier(arg, 0);
+
+	if (!arg_is(domain, AF_INET) && !arg_is(domain, AF_INET6)) {
+		outbuf_i64(out, (int32_t)arg_bits(arg));
+		return;
+	}
+	quote_if(out, json);
+	xlat_enum(out, &xt_ip_proto, arg_bits(arg));
+	quote_if(out, json);
+}
+
 static void fmt_seek_whence(struct outbuf *out, const struct event_arg *arg, bool json)
 {
 	xlat_enum(out, &xt_seek_whence, arg_bits(arg));
@@ -274,6 +328,8 @@ static const struct {
 	[FMT_SIGNAL] = { fmt_signal, true },
 	[FMT_SIGPROCMASK_HOW] = { fmt_sigprocmask_how, true },
 	[FMT_FCNTL_CMD] = { fmt_fcntl_cmd, true },
+	[FMT_FCNTL_ARG] = { fmt_fcntl_arg, false },
+	[FMT_SOCK_PROTO] = { fmt_sock_proto, false },
 	[FMT_SEEK_WHENCE] = { fmt_seek_whence, true },
 	[FMT_SYSCALL] = { fmt_syscall, true },
 };

@@ -30,7 +30,8 @@ extern const struct xlat_table xt_open_accmode, xt_open_flags, xt_access_mode, x
 	xt_mmap_type, xt_mmap_flags, xt_clone_flags, xt_ns_flags, xt_at_flags,
 	xt_access_at_flags, xt_statx_flags, xt_mknod_type, xt_mode_bits, xt_sock_domain,
 	xt_sock_type, xt_sock_flags, xt_ptrace_request, xt_prctl_option, xt_bpf_cmd,
-	xt_capability, xt_signal, xt_sigprocmask_how, xt_fcntl_cmd, xt_seek_whence;
+	xt_capability, xt_signal, xt_sigprocmask_how, xt_fcntl_cmd, xt_fd_flags, xt_ip_proto,
+	xt_seek_whence;
 
 /* The exact name of v, or NULL. */
 const char *xlat_name(const struct xlat_table *t, uint64_t v);

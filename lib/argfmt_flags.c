@@ -77,6 +77,26 @@ static const struct xlat fcntl_names[] = {
 };
 TABLE(xt_fcntl_cmd, fcntl_names, NULL, " /* F_??? */");
 
+static const struct xlat fd_flag_names[] = {
+	{ 1, "FD_CLOEXEC" },
+};
+TABLE(xt_fd_flags, fd_flag_names, NULL, NULL);
+
+/* --- sockets ---------------------------------------------------------------- */
+
+static const struct xlat ip_proto_names[] = {
+	{ 0, "IPPROTO_IP" }, { 1, "IPPROTO_ICMP" }, { 2, "IPPROTO_IGMP" }, { 4, "IPPROTO_IPIP" },
+	{ 6, "IPPROTO_TCP" }, { 8, "IPPROTO_EGP" }, { 12, "IPPROTO_PUP" }, { 17, "IPPROTO_UDP" },
+	{ 22, "IPPROTO_IDP" }, { 29, "IPPROTO_TP" }, { 33, "IPPROTO_DCCP" }, { 41, "IPPROTO_IPV6" },
+	{ 46, "IPPROTO_RSVP" }, { 47, "IPPROTO_GRE" }, { 50, "IPPROTO_ESP" }, { 51, "IPPROTO_AH" },
+	{ 58, "IPPROTO_ICMPV6" }, { 92, "IPPROTO_MTP" }, { 94, "IPPROTO_BEETPH" },
+	{ 98, "IPPROTO_ENCAP" }, { 103, "IPPROTO_PIM" }, { 108, "IPPROTO_COMP" },
+	{ 115, "IPPROTO_L2TP" }, { 132, "IPPROTO_SCTP" }, { 136, "IPPROTO_UDPLITE" },
+	{ 137, "IPPROTO_MPLS" }, { 143, "IPPROTO_ETHERNET" }, { 255, "IPPROTO_RAW" },
+	{ 262, "IPPROTO_MPTCP" },
+};
+TABLE(xt_ip_proto, ip_proto_names, NULL, NULL);
+
 static const struct xlat seek_whence_names[] = {
 	{ 0, "SEEK_SET" }, { 1, "SEEK_CUR" }, { 2, "SEEK_END" }, { 3, "SEEK_DATA" },
 	{ 4, "SEEK_HOLE" },

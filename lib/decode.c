@@ -113,6 +113,7 @@ int decode_record(const void *data, size_t len, struct event *ev)
 	for (unsigned i = 0; i < ev->argc; i++) {
 		memset(&ev->args[i], 0, sizeof(ev->args[i]));
 		ev->args[i].def = &ev->def->args[i];
+		ev->args[i].index = (uint8_t)i;
 		if (decode_arg(&c, &ev->args[i]))
 			return -EINVAL;
 	}

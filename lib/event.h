@@ -14,6 +14,8 @@ struct event_arg {
 				     * ints; ARG_STR_ARRAY: encoded elements */
 	uint32_t len;               /* bytes of data; for ARG_STR_ARRAY, encoded length */
 	uint32_t count;             /* ARG_STR_ARRAY: number of elements */
+	uint8_t index;              /* position in event.args: a format may read the
+				     * arguments before it (fcntl's arg by its cmd) */
 };
 
 struct event {

@@ -37,6 +37,8 @@ enum arg_fmt {
 	FMT_SIGNAL,             /* SIGKILL */
 	FMT_SIGPROCMASK_HOW,    /* SIG_BLOCK */
 	FMT_FCNTL_CMD,          /* F_SETFD */
+	FMT_FCNTL_ARG,          /* by the cmd before it: FD_CLOEXEC, O_NONBLOCK, else a number */
+	FMT_SOCK_PROTO,         /* IPPROTO_TCP for AF_INET/AF_INET6 (the domain before it) */
 	FMT_SEEK_WHENCE,        /* SEEK_SET */
 	FMT_SYSCALL,            /* a syscall number by its name: openat (sys_enter, cap_capable) */
 	FMT_MAX,

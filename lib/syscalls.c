@@ -196,7 +196,7 @@ const struct event_def tracee_syscall_defs[] = {
 	  .args = {
 		{ "int", "domain", ARG_INT, FMT_SOCK_DOMAIN },
 		{ "int", "type", ARG_INT, FMT_SOCK_TYPE },
-		{ "int", "protocol", ARG_INT, FMT_DEFAULT } } },
+		{ "int", "protocol", ARG_INT, FMT_SOCK_PROTO } } },
 	{ .id = 42, .name = "connect", .sets = "default,syscalls,net,net_sock", .argnum = 3,
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
@@ -351,7 +351,7 @@ const struct event_def tracee_syscall_defs[] = {
 	  .args = {
 		{ "int", "fd", ARG_INT, FMT_DEFAULT },
 		{ "int", "cmd", ARG_INT, FMT_FCNTL_CMD },
-		{ "unsigned long", "arg", ARG_ULONG, FMT_DEFAULT } } },
+		{ "unsigned long", "arg", ARG_ULONG, FMT_FCNTL_ARG } } },
 	{ .id = 73, .name = "flock", .sets = "syscalls,fs,fs_fd_ops", .argnum = 2,
 	  .args = {
 		{ "int", "fd", ARG_INT, FMT_DEFAULT },

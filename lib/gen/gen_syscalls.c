@@ -201,7 +201,8 @@ static const struct { const char *syscall, *arg, *fmt; } arg_fmts[] = {
 	{ "rt_sigqueueinfo", "sig", "FMT_SIGNAL" }, { "rt_tgsigqueueinfo", "sig", "FMT_SIGNAL" },
 	{ "pidfd_send_signal", "sig", "FMT_SIGNAL" },
 	{ "rt_sigprocmask", "how", "FMT_SIGPROCMASK_HOW" },
-	{ "fcntl", "cmd", "FMT_FCNTL_CMD" }, { "lseek", "whence", "FMT_SEEK_WHENCE" },
+	{ "fcntl", "cmd", "FMT_FCNTL_CMD" }, { "fcntl", "arg", "FMT_FCNTL_ARG" },
+	{ "socket", "protocol", "FMT_SOCK_PROTO" }, { "lseek", "whence", "FMT_SEEK_WHENCE" },
 };
 
 /* Arguments read as more than their type says: a socket address (its length

@@ -5,6 +5,7 @@
 #
 #   sudo test/bench/bench.sh [--rounds N] [--iterations N] [--peer-iterations N]
 #                            [--json PATH] [--no-peers]
+#   sudo test/bench/bench.sh --soak SECONDS    (soak.sh: RSS over a long run)
 #
 # The workload (test/bench/workload.c, built next to tracee) loops over
 # openat/read/close/getppid and prints its loop's own duration; every row's
@@ -45,6 +46,7 @@ while (($#)); do
     --peer-iterations) PEER_ITER=$2; shift ;;
     --json) JSON_OUT=$2; shift ;;
     --no-peers) PEERS=0 ;;
+    --soak) exec "$(dirname "$0")/soak.sh" --seconds "$2" ;;
     -h|--help) usage 0 ;;
     *) echo "bench: unknown argument '$1'" >&2; usage ;;
     esac

@@ -10,6 +10,7 @@
 #include "argfmt.h"
 #include "check.h"
 #include "printer.h"
+#include "testutil.h"
 
 static struct outbuf ob;
 static int memfd;
@@ -18,18 +19,7 @@ static char got[1 << 16];
 /* Flush ob and return everything written since the last take(). */
 static const char *take(void)
 {
-	off_t n;
-	ssize_t r;
-
-	outbuf_flush(&ob);
-	n = lseek(memfd, 0, SEEK_CUR);
-	if (n < 0 || (size_t)n >= sizeof(got))
-		n = 0;
-	r = pread(memfd, got, (size_t)n, 0);
-	got[r > 0 ? r : 0] = '\0';
-	if (ftruncate(memfd, 0) || lseek(memfd, 0, SEEK_SET))
-		perror("memfd");
-	return got;
+	return memfd_take(&ob, memfd, got, sizeof(got));
 }
 
 /* One number argument of the given kind and format, shown as text or JSON. */
@@ -558,6 +548,46 @@ static void test_rows(void)
 		     "{\"name\":\"flags\",\"type\":\"int\",\"value\":\"O_CLOEXEC\"}]}\n") != NULL);
 }
 
+/* The last of n int arguments (vals) as the format of that last one shows it;
+ * the ones before it give the context (fcntl's cmd, socket's domain). */
+static const char *last_of(unsigned char fmt, const int64_t *vals, unsigned n, bool json)
+{
+	struct arg_def def = { "int", "x", ARG_INT, fmt }, plain = { "int", "y", ARG_INT, 0 };
+	struct event_arg a[TRACEE_MAX_ARGS] = { 0 };
+
+	for (unsigned i = 0; i < n; i++)
+		a[i] = (struct event_arg){ .def = i + 1 < n ? &plain : &def, .kind = ARG_INT,
+					   .num = vals[i], .index = (uint8_t)i };
+	argfmt_value(&ob, &a[n - 1], json);
+	return take();
+}
+
+static void test_by_earlier_args(void)
+{
+	static const struct {
+		unsigned char fmt;
+		int64_t vals[3];
+		const char *text, *json;
+	} cases[] = {
+		{ FMT_FCNTL_ARG, { 3, 2, 1 }, "FD_CLOEXEC", "\"FD_CLOEXEC\"" },        /* F_SETFD */
+		{ FMT_FCNTL_ARG, { 3, 2, 0 }, "0", "\"0\"" },                          /* flags: a name */
+		{ FMT_FCNTL_ARG, { 3, 4, 04002 }, "O_RDWR|O_NONBLOCK", "\"O_RDWR|O_NONBLOCK\"" }, /* F_SETFL */
+		{ FMT_FCNTL_ARG, { 3, 0, 10 }, "10", "10" },                             /* F_DUPFD: a number */
+		{ FMT_SOCK_PROTO, { 2, 1, 0 }, "IPPROTO_IP", "\"IPPROTO_IP\"" },       /* AF_INET */
+		{ FMT_SOCK_PROTO, { 10, 2, 17 }, "IPPROTO_UDP", "\"IPPROTO_UDP\"" },   /* AF_INET6 */
+		{ FMT_SOCK_PROTO, { 2, 3, 999 }, "0x3e7", "\"0x3e7\"" },
+		{ FMT_SOCK_PROTO, { 1, 1, 0 }, "0", "0" },                               /* AF_UNIX: a number */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK_STR(last_of(cases[i].fmt, cases[i].vals, 3, false), cases[i].text);
+		CHECK_STR(last_of(cases[i].fmt, cases[i].vals, 3, true), cases[i].json);
+	}
+	/* alone (index 0: nothing earlier to read), a format falls back to the number */
+	CHECK_STR(last_of(FMT_FCNTL_ARG, (int64_t[]){ 1 }, 1, false), "1");
+	CHECK_STR(last_of(FMT_SOCK_PROTO, (int64_t[]){ 6 }, 1, false), "6");
+}
+
 int main(void)
 {
 	memfd = memfd_create("test_argfmt", 0);
@@ -575,6 +605,7 @@ int main(void)
 	test_errno();
 	test_sockaddr();
 	test_int_pair();
+	test_by_earlier_args();
 	test_rows();
 	outbuf_free(&ob);
 	close(memfd);

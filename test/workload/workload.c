@@ -158,7 +158,7 @@ static void files(void)
 	expect("dup3", SC3(SYS_dup3, fd, 11, O_CLOEXEC), 11,
 	       I("oldfd", "3") "," I("newfd", "11") "," I("flags", "\"O_CLOEXEC\""));
 	expect("fcntl", SC3(SYS_fcntl, 4, F_SETFD, FD_CLOEXEC), 0,
-	       I("fd", "4") "," I("cmd", "\"F_SETFD\"") "," T("arg", "unsigned long", "1"));
+	       I("fd", "4") "," I("cmd", "\"F_SETFD\"") "," T("arg", "unsigned long", "\"FD_CLOEXEC\""));
 	expect("close", SC1(SYS_close, 11), 0, I("fd", "11"));
 	expect("close", SC1(SYS_close, 10), 0, I("fd", "10"));
 	expect("close", SC1(SYS_close, 4), 0, I("fd", "4"));
@@ -239,7 +239,7 @@ static void sockets(void)
 	       I("domain", "\"AF_UNIX\"") "," I("type", "\"SOCK_DGRAM\"") "," I("protocol", "0") ","
 	       T("sv", "int[2]", "[4,5]"));
 	expect("socket", SC3(SYS_socket, AF_INET, SOCK_STREAM, 0), 6,
-	       I("domain", "\"AF_INET\"") "," I("type", "\"SOCK_STREAM\"") "," I("protocol", "0"));
+	       I("domain", "\"AF_INET\"") "," I("type", "\"SOCK_STREAM\"") "," I("protocol", "\"IPPROTO_IP\""));
 	expect("connect", SC3(SYS_connect, 6, &in, sizeof(in)), -ECONNREFUSED,
 	       I("sockfd", "6") "," ANY("addr", "struct sockaddr*") "," I("addrlen", "16"));
 	for (int i = 6; i >= 3; i--)
