@@ -39,9 +39,12 @@ struct {
 	__type(value, struct event_config);
 } event_config SEC(".maps");
 
+/* Not preallocated: 65536 entries up front cost tens of ms at every start;
+ * an entry is created once per thread, lookups cost the same. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);             /* tid */
 	__type(value, struct task_info);
 } task_info SEC(".maps");

@@ -308,50 +308,6 @@ static __always_inline void sec__emit_cap(struct task_info *ti, int cap, unsigne
 	sec__submit(s, off, 2);
 }
 
-/* --- LSM hooks ------------------------------------------------------------------ */
-
-SEC("lsm/bprm_check_security")
-int BPF_PROG(tracee_lsm_bprm_check, struct linux_binprm *bprm)
-{
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_SECURITY_BPRM_CHECK, PROBE_LSM) && (ti = sec__traced()))
-		sec__emit_file(ti, EVENT_SECURITY_BPRM_CHECK, READ_KERN(bprm->file));
-	return 0;
-}
-
-SEC("lsm/file_open")
-int BPF_PROG(tracee_lsm_file_open, struct file *file)
-{
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_SECURITY_FILE_OPEN, PROBE_LSM) && (ti = sec__traced()))
-		sec__emit_file(ti, EVENT_SECURITY_FILE_OPEN, file);
-	return 0;
-}
-
-SEC("lsm/inode_unlink")
-int BPF_PROG(tracee_lsm_inode_unlink, struct inode *dir, struct dentry *dentry)
-{
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_SECURITY_INODE_UNLINK, PROBE_LSM) && (ti = sec__traced()))
-		sec__emit_unlink(ti, vfs__dentry_str(dentry));
-	return 0;
-}
-
-SEC("lsm/mmap_file")
-int BPF_PROG(tracee_lsm_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
-	     unsigned long flags)
-{
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_MEM_PROT_ALERT, PROBE_LSM) && (reqprot & SEC_WX) == SEC_WX &&
-	    (ti = sec__traced()))
-		sec__emit_mem_alert(ti, ALERT_MMAP_W_X);
-	return 0;
-}
-
 static __always_inline __u64 vma__flags(struct vm_area_struct *vma)
 {
 	unsigned long *flags = (unsigned long *)&vma->vm_flags;
@@ -359,18 +315,99 @@ static __always_inline __u64 vma__flags(struct vm_area_struct *vma)
 	return READ_KERN(*flags);
 }
 
-SEC("lsm/file_mprotect")
-int BPF_PROG(tracee_lsm_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
-	     unsigned long prot)
+/* One helper per hook, shared by its LSM, fentry, kprobe and tracepoint programs;
+ * kind says which of them is running, so that only the selected one reports. */
+
+static __always_inline void bprm__check(__u8 kind, struct linux_binprm *bprm)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_BPRM_CHECK, kind) && (ti = sec__traced()))
+		sec__emit_file(ti, EVENT_SECURITY_BPRM_CHECK, READ_KERN(bprm->file));
+}
+
+static __always_inline void file__open(__u8 kind, struct file *file)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_FILE_OPEN, kind) && (ti = sec__traced()))
+		sec__emit_file(ti, EVENT_SECURITY_FILE_OPEN, file);
+}
+
+static __always_inline void inode__unlink(__u8 kind, struct dentry *dentry)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_SECURITY_INODE_UNLINK, kind) && (ti = sec__traced()))
+		sec__emit_unlink(ti, vfs__dentry_str(dentry));
+}
+
+static __always_inline void mmap__check(__u8 kind, unsigned long prot)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_MEM_PROT_ALERT, kind) && (prot & SEC_WX) == SEC_WX &&
+	    (ti = sec__traced()))
+		sec__emit_mem_alert(ti, ALERT_MMAP_W_X);
+}
+
+static __always_inline void mprotect__check(__u8 kind, struct vm_area_struct *vma,
+					    unsigned long reqprot)
 {
 	struct task_info *ti;
 	__u32 alert;
 
-	if (!probe__serves(EVENT_MEM_PROT_ALERT, PROBE_LSM))
-		return 0;
+	if (!probe__serves(EVENT_MEM_PROT_ALERT, kind))
+		return;
 	alert = mem__mprotect_alert(vma__flags(vma), reqprot);
 	if (alert && (ti = sec__traced()))
 		sec__emit_mem_alert(ti, alert);
+}
+
+static __always_inline void cap__check(__u8 kind, int cap, unsigned int opts)
+{
+	struct task_info *ti;
+
+	if (probe__serves(EVENT_CAP_CAPABLE, kind) && (ti = sec__traced()))
+		sec__emit_cap(ti, cap, opts);
+}
+
+/* --- LSM hooks ------------------------------------------------------------------ */
+
+SEC("lsm/bprm_check_security")
+int BPF_PROG(tracee_lsm_bprm_check, struct linux_binprm *bprm)
+{
+	bprm__check(PROBE_LSM, bprm);
+	return 0;
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(tracee_lsm_file_open, struct file *file)
+{
+	file__open(PROBE_LSM, file);
+	return 0;
+}
+
+SEC("lsm/inode_unlink")
+int BPF_PROG(tracee_lsm_inode_unlink, struct inode *dir, struct dentry *dentry)
+{
+	inode__unlink(PROBE_LSM, dentry);
+	return 0;
+}
+
+SEC("lsm/mmap_file")
+int BPF_PROG(tracee_lsm_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
+	     unsigned long flags)
+{
+	mmap__check(PROBE_LSM, reqprot);
+	return 0;
+}
+
+SEC("lsm/file_mprotect")
+int BPF_PROG(tracee_lsm_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
+	     unsigned long prot)
+{
+	mprotect__check(PROBE_LSM, vma, reqprot);
 	return 0;
 }
 
@@ -379,30 +416,21 @@ int BPF_PROG(tracee_lsm_file_mprotect, struct vm_area_struct *vma, unsigned long
 SEC("fentry/security_bprm_check")
 int BPF_PROG(tracee_fentry_bprm_check, struct linux_binprm *bprm)
 {
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_SECURITY_BPRM_CHECK, PROBE_FENTRY) && (ti = sec__traced()))
-		sec__emit_file(ti, EVENT_SECURITY_BPRM_CHECK, READ_KERN(bprm->file));
+	bprm__check(PROBE_FENTRY, bprm);
 	return 0;
 }
 
 SEC("fentry/security_file_open")
 int BPF_PROG(tracee_fentry_file_open, struct file *file)
 {
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_SECURITY_FILE_OPEN, PROBE_FENTRY) && (ti = sec__traced()))
-		sec__emit_file(ti, EVENT_SECURITY_FILE_OPEN, file);
+	file__open(PROBE_FENTRY, file);
 	return 0;
 }
 
 SEC("fentry/security_inode_unlink")
 int BPF_PROG(tracee_fentry_inode_unlink, struct inode *dir, struct dentry *dentry)
 {
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_SECURITY_INODE_UNLINK, PROBE_FENTRY) && (ti = sec__traced()))
-		sec__emit_unlink(ti, vfs__dentry_str(dentry));
+	inode__unlink(PROBE_FENTRY, dentry);
 	return 0;
 }
 
@@ -451,11 +479,7 @@ int BPF_PROG(tracee_fexit_vfs_writev, struct file *file, const struct iovec *vec
 SEC("fentry/security_mmap_file")
 int BPF_PROG(tracee_fentry_mmap_file, struct file *file, unsigned long prot, unsigned long flags)
 {
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_MEM_PROT_ALERT, PROBE_FENTRY) && (prot & SEC_WX) == SEC_WX &&
-	    (ti = sec__traced()))
-		sec__emit_mem_alert(ti, ALERT_MMAP_W_X);
+	mmap__check(PROBE_FENTRY, prot);
 	return 0;
 }
 
@@ -463,14 +487,7 @@ SEC("fentry/security_file_mprotect")
 int BPF_PROG(tracee_fentry_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
 	     unsigned long prot)
 {
-	struct task_info *ti;
-	__u32 alert;
-
-	if (!probe__serves(EVENT_MEM_PROT_ALERT, PROBE_FENTRY))
-		return 0;
-	alert = mem__mprotect_alert(vma__flags(vma), reqprot);
-	if (alert && (ti = sec__traced()))
-		sec__emit_mem_alert(ti, alert);
+	mprotect__check(PROBE_FENTRY, vma, reqprot);
 	return 0;
 }
 
@@ -520,10 +537,7 @@ SEC("fentry/cap_capable")
 int BPF_PROG(tracee_fentry_cap_capable, const struct cred *cred, struct user_namespace *ns,
 	     int cap, unsigned int opts)
 {
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_CAP_CAPABLE, PROBE_FENTRY) && (ti = sec__traced()))
-		sec__emit_cap(ti, cap, opts);
+	cap__check(PROBE_FENTRY, cap, opts);
 	return 0;
 }
 
@@ -532,30 +546,21 @@ int BPF_PROG(tracee_fentry_cap_capable, const struct cred *cred, struct user_nam
 SEC("kprobe/security_bprm_check")
 int BPF_KPROBE(tracee_kprobe_bprm_check, struct linux_binprm *bprm)
 {
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_SECURITY_BPRM_CHECK, PROBE_KPROBE) && (ti = sec__traced()))
-		sec__emit_file(ti, EVENT_SECURITY_BPRM_CHECK, READ_KERN(bprm->file));
+	bprm__check(PROBE_KPROBE, bprm);
 	return 0;
 }
 
 SEC("kprobe/security_file_open")
 int BPF_KPROBE(tracee_kprobe_file_open, struct file *file)
 {
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_SECURITY_FILE_OPEN, PROBE_KPROBE) && (ti = sec__traced()))
-		sec__emit_file(ti, EVENT_SECURITY_FILE_OPEN, file);
+	file__open(PROBE_KPROBE, file);
 	return 0;
 }
 
 SEC("kprobe/security_inode_unlink")
 int BPF_KPROBE(tracee_kprobe_inode_unlink, struct inode *dir, struct dentry *dentry)
 {
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_SECURITY_INODE_UNLINK, PROBE_KPROBE) && (ti = sec__traced()))
-		sec__emit_unlink(ti, vfs__dentry_str(dentry));
+	inode__unlink(PROBE_KPROBE, dentry);
 	return 0;
 }
 
@@ -640,25 +645,14 @@ int BPF_KRETPROBE(tracee_kretprobe_vfs_writev, long ret)
 SEC("kprobe/security_mmap_file")
 int BPF_KPROBE(tracee_kprobe_mmap_file, struct file *file, unsigned long prot)
 {
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_MEM_PROT_ALERT, PROBE_KPROBE) && (prot & SEC_WX) == SEC_WX &&
-	    (ti = sec__traced()))
-		sec__emit_mem_alert(ti, ALERT_MMAP_W_X);
+	mmap__check(PROBE_KPROBE, prot);
 	return 0;
 }
 
 SEC("kprobe/security_file_mprotect")
 int BPF_KPROBE(tracee_kprobe_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot)
 {
-	struct task_info *ti;
-	__u32 alert;
-
-	if (!probe__serves(EVENT_MEM_PROT_ALERT, PROBE_KPROBE))
-		return 0;
-	alert = mem__mprotect_alert(vma__flags(vma), reqprot);
-	if (alert && (ti = sec__traced()))
-		sec__emit_mem_alert(ti, alert);
+	mprotect__check(PROBE_KPROBE, vma, reqprot);
 	return 0;
 }
 
@@ -680,10 +674,7 @@ SEC("kprobe/cap_capable")
 int BPF_KPROBE(tracee_kprobe_cap_capable, const struct cred *cred, struct user_namespace *ns,
 	       int cap, unsigned int opts)
 {
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_CAP_CAPABLE, PROBE_KPROBE) && (ti = sec__traced()))
-		sec__emit_cap(ti, cap, opts);
+	cap__check(PROBE_KPROBE, cap, opts);
 	return 0;
 }
 
@@ -695,10 +686,7 @@ SEC("raw_tracepoint/sched_process_exec")
 int tracee_sec_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
-	struct task_info *ti;
-
-	if (probe__serves(EVENT_SECURITY_BPRM_CHECK, PROBE_TRACEPOINT) && (ti = sec__traced()))
-		sec__emit_file(ti, EVENT_SECURITY_BPRM_CHECK, READ_KERN(bprm->file));
+	bprm__check(PROBE_TRACEPOINT, bprm);
 	return 0;
 }
 

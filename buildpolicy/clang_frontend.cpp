@@ -3,11 +3,13 @@
 // in-process: no clang executable, no temporary files.
 //
 // Two modes (clang_frontend.h):
-//   TCF_MODE_BPF      parse and emit with -triple bpf (CO-RE, vmlinux.h);
+//   TCF_MODE_BPF      parse and optimise with -triple bpf (CO-RE, vmlinux.h),
+//                     then run the BPF back end on the module;
 //   TCF_MODE_HOST_IR  parse kernel headers for the x86_64 host (their inline
 //                     asm has x86 constraints), take the unoptimised LLVM
 //                     module, retarget it to BPF, optimise it with the BPF
 //                     target's pipeline and run the BPF back end on it.
+// Either way the object has BTF but no DWARF sections (drop_dwarf_sections).
 // The in-memory files are an InMemoryFileSystem laid over the real one, so
 // -I/virtual/include, "maps.h" next to the main file, and real kernel header
 // trees all resolve.
@@ -277,12 +279,45 @@ bool emit_bpf_object(llvm::Module &m, llvm::TargetMachine &tm, llvm::SmallVector
 	return !diag.backend_error;
 }
 
-// TCF_MODE_BPF: clang does it all, writing the object into obj.
-bool compile_bpf(clang::CompilerInstance &ci, llvm::SmallVectorImpl<char> &obj)
+// The BPF back end makes BTF from the debug-info metadata; the DWARF sections
+// it would also write are never read (libbpf loads .BTF and .BTF.ext) and cost
+// about a tenth of the build. Without a "Dwarf Version" flag and with the
+// "CodeView" one (ignored outside Windows), the AsmPrinter makes no DWARF
+// writer; BTF is unchanged because clang has already made the metadata.
+void drop_dwarf_sections(llvm::Module &m)
 {
-	ci.setOutputStream(std::make_unique<llvm::raw_svector_ostream>(obj));
-	clang::EmitObjAction act;
-	return ci.ExecuteAction(act) && !ci.getDiagnostics().hasErrorOccurred();
+	llvm::NamedMDNode *flags = m.getModuleFlagsMetadata();
+	std::vector<llvm::MDNode *> keep;
+
+	if (!flags)
+		return;
+	for (llvm::MDNode *flag : flags->operands()) {
+		auto *key = flag->getNumOperands() > 1
+			? llvm::dyn_cast<llvm::MDString>(flag->getOperand(1)) : nullptr;
+		if (!key || key->getString() != "Dwarf Version")
+			keep.push_back(flag);
+	}
+	flags->clearOperands();
+	for (llvm::MDNode *flag : keep)
+		flags->addOperand(flag);
+	m.addModuleFlag(llvm::Module::Warning, "CodeView", 1);
+}
+
+// TCF_MODE_BPF: clang parses and optimises (with the BPF IR passes: the
+// triple is bpf); the object is emitted here, without DWARF.
+bool compile_bpf(clang::CompilerInstance &ci, llvm::SmallVectorImpl<char> &obj, Diagnostics &diag)
+{
+	llvm::LLVMContext ctx;
+	clang::EmitLLVMOnlyAction act(&ctx);
+	if (!ci.ExecuteAction(act) || ci.getDiagnostics().hasErrorOccurred())
+		return false;
+	std::unique_ptr<llvm::Module> m = act.takeModule();
+	std::unique_ptr<llvm::TargetMachine> tm = make_bpf_target_machine(diag);
+	if (!m || !tm)
+		return false;
+	ctx.setDiagnosticHandlerCallBack(on_backend_diagnostic, &diag);
+	drop_dwarf_sections(*m);
+	return !diag.backend_error && emit_bpf_object(*m, *tm, obj, diag);
 }
 
 // TCF_MODE_HOST_IR: clang parses for the host; the BPF back end does the rest.
@@ -303,6 +338,7 @@ bool compile_host_ir(clang::CompilerInstance &ci, llvm::SmallVectorImpl<char> &o
 	ctx.setDiagnosticHandlerCallBack(on_backend_diagnostic, &diag);
 	retarget_to_bpf(*m, *tm);
 	optimize(*m, *tm, level);
+	drop_dwarf_sections(*m);
 	return !diag.backend_error && emit_bpf_object(*m, *tm, obj, diag);
 }
 
@@ -317,7 +353,7 @@ int compile(const tcf_request &req, const std::vector<std::string> &args,
 	if (!make_compiler(ci, args, std::move(fs), diag))
 		return -EINVAL;
 	bool ok = req.mode == TCF_MODE_HOST_IR ? compile_host_ir(ci, obj, diag, req.debug)
-	                                       : compile_bpf(ci, obj);
+	                                       : compile_bpf(ci, obj, diag);
 	return ok && !obj.empty() ? 0 : -EIO;
 }
 

@@ -427,9 +427,7 @@ static int clear_dir(int dir, int depth)
 	return err;
 }
 
-/* mkdir -p for the output path's parents (0755, as the pid file wants) and
- * the path itself (0700), then open it without following a final symlink. */
-static int open_output_dir(const char *path)
+int capture_mkdir_p(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
 
@@ -443,9 +441,20 @@ static int open_output_dir(const char *path)
 			return -errno;
 		*p = '/';
 	}
-	if (mkdir(buf, 0700) && errno != EEXIST)
+	if (mkdir(buf, mode) && errno != EEXIST)
 		return -errno;
-	int fd = open(buf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return 0;
+}
+
+/* mkdir -p for the output path's parents (0755, as the pid file wants) and
+ * the path itself (0700), then open it without following a final symlink. */
+static int open_output_dir(const char *path)
+{
+	int err = capture_mkdir_p(path, 0700);
+
+	if (err)
+		return err;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
 }

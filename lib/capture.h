@@ -24,6 +24,10 @@ struct bpf_object;
  * Returns 0, or -EINVAL naming nothing (the caller reports). */
 int capture_parse_kinds(const char *list, unsigned *kinds);
 
+/* mkdir -p: path's missing parents 0755, path itself mode (the output path
+ * and the pid file's directory). Returns 0 or -errno. */
+int capture_mkdir_p(const char *path, mode_t mode);
+
 /* A --filter-file-write prefix as the kernel side compares it. */
 void capture_filter_make(struct capture_filter *f, const char *prefix);
 /* Before load: the capture programs load only for what was asked. */

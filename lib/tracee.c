@@ -129,31 +129,12 @@ static int exit_status(int wstatus)
 	return WIFSIGNALED(wstatus) ? 128 + WTERMSIG(wstatus) : 1;
 }
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-	char buf[PATH_MAX];
-
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, mode) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 static int pidfile_write(const char *dir, char *path, size_t len)
 {
 	char text[32];
 	int fd, n;
 
-	if (mkdir_p(dir, 0755) || snprintf(path, len, "%s/tracee.pid", dir) >= (int)len)
+	if (capture_mkdir_p(dir, 0755) || snprintf(path, len, "%s/tracee.pid", dir) >= (int)len)
 		return -1;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)

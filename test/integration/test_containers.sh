@@ -7,31 +7,9 @@
 source "$(dirname "$0")/lib.sh"
 need_root
 check "object builds" prebuild
-LATE="$(dirname "$TRACEE")/latecomer"
 SRC=${TRACEE_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 host_pidns=$(stat -L -c %i /proc/self/ns/pid)
 
-start_tracee() {
-    local out=$1; shift
-    tracee "$@" >"$out" 2>"$out.err" & TP=$!
-    for _ in $(seq 300); do
-        [[ -e $OUTPUT/tracee.pid ]] && return 0
-        kill -0 "$TP" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
-stop_tracee() {
-    kill -INT "$(cat "$OUTPUT/tracee.pid")"
-    wait "$TP"
-}
-opened() {
-    jq -e -s --arg f "$1" 'any(.eventName == "openat" and
-        (.args[] | select(.name == "pathname") | .value) == $f)' "$2"
-}
-never_opened() {
-    jq -e -s --arg f "$1" 'all((.args[]? | select(.name == "pathname") | .value) != $f)' "$2"
-}
 # One container and one host process, both started after tracee.
 workload() { # TAG
     unshare --pid --mount --uts --fork sh -c "hostname ctest-uts; cat $WORK/$1.inner 2>/dev/null; true"

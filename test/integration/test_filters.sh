@@ -5,19 +5,11 @@
 source "$(dirname "$0")/lib.sh"
 need_root
 check "object builds" prebuild
-LATE="$(dirname "$TRACEE")/latecomer"
 
 # run_json NAME FILTERS... -- COMMAND: openat events of COMMAND into $WORK/NAME.json
 run_json() {
     local name=$1; shift
     tracee -o json -e openat "$@" >"$WORK/$name.json" 2>"$WORK/$name.err"
-}
-opened() {
-    jq -e -s --arg f "$1" 'any(.eventName == "openat" and
-        (.args[] | select(.name == "pathname") | .value) == $f)' "$2"
-}
-never_opened() {
-    jq -e -s --arg f "$1" 'all((.args[]? | select(.name == "pathname") | .value) != $f)' "$2"
 }
 # only NAME FILE...: these files are opened in NAME.json, the others of the run are not.
 only() {
@@ -109,12 +101,6 @@ run_json uts_ne -f uts!=filter-uts -- "${NS_CMD[@]}"
 check "uts!=filter-uts: only the host cat" only uts_ne n.host
 
 # pid (host pids) under process:all, narrowed to this test's latecomers
-start_late() {
-    "$LATE" "$WORK/$1" >"$WORK/$1.ready" & LATE_PID=$!
-    for _ in $(seq 100); do grep -q ready "$WORK/$1.ready" && return 0; sleep 0.05; done
-    return 1
-}
-act() { kill -USR1 "$1"; wait "$1"; }
 pid_run() { # NAME FILTERS...: two latecomers, lo and hi (by pid), traced with the filters
     local name=$1; shift
     start_late "$name.a"; local a=$LATE_PID

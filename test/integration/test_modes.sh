@@ -7,38 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 need_root
 check "object builds" prebuild
-LATE="$(dirname "$TRACEE")/latecomer"
 
-# start_tracee OUT ARGS...: tracee in the background until stop_tracee.
-start_tracee() {
-    local out=$1; shift
-    tracee "$@" >"$out" 2>"$out.err" & TP=$!
-    for _ in $(seq 300); do
-        [[ -e $OUTPUT/tracee.pid ]] && return 0
-        kill -0 "$TP" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
-stop_tracee() {
-    kill -INT "$(cat "$OUTPUT/tracee.pid")"
-    wait "$TP"
-}
-# start_late NAME: a latecomer blocked until act NAME; sets LATE_PID.
-start_late() {
-    "$LATE" "$WORK/$1" >"$WORK/$1.ready" & LATE_PID=$!
-    for _ in $(seq 100); do grep -q ready "$WORK/$1.ready" && return 0; sleep 0.05; done
-    return 1
-}
-act() { kill -USR1 "$1"; wait "$1"; }
-# opened FILE JSON: some openat names FILE; never_opened FILE JSON: none does.
-opened() {
-    jq -e -s --arg f "$1" 'any(.eventName == "openat" and
-        (.args[] | select(.name == "pathname") | .value) == $f)' "$2"
-}
-never_opened() {
-    jq -e -s --arg f "$1" 'all((.args[]? | select(.name == "pathname") | .value) != $f)' "$2"
-}
 
 # process:new: old process (main thread and a new thread) no; its new child and new processes yes
 start_late new; old=$LATE_PID

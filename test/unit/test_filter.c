@@ -8,22 +8,11 @@
 #include "container.h"
 #include "filter.h"
 #include "flags.h"
+#include "testutil.h"
 
 #define ID_A "3f1c4d1e0b9a8c7d6e5f40312a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"
 #define ID_B "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define BIT(k) (1u << (k))
-
-static enum flags_result parse(struct tracee_config *cfg, char **argv)
-{
-	int argc = 0;
-
-	while (argv[argc])
-		argc++;
-	flags_defaults(cfg);
-	return flags_parse(argc, argv, cfg);
-}
-
-#define ARGV(...) ((char *[]){ "tracee", __VA_ARGS__, NULL })
 
 static const struct filter_entry *entry_num(const struct tracee_filter *f, unsigned kind, uint64_t v)
 {

@@ -2,18 +2,7 @@
 #include "check.h"
 #include "events.h"
 #include "flags.h"
-
-static enum flags_result parse(struct tracee_config *cfg, char **argv)
-{
-	int argc = 0;
-
-	while (argv[argc])
-		argc++;
-	flags_defaults(cfg);
-	return flags_parse(argc, argv, cfg);
-}
-
-#define ARGV(...) ((char *[]){ "tracee", __VA_ARGS__, NULL })
+#include "testutil.h"
 
 static int count_selected(const struct tracee_config *cfg)
 {

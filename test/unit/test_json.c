@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include "check.h"
 #include "printer.h"
+#include "testutil.h"
 
 static char buf[1 << 16];
 static struct outbuf ob = { .fd = -1, .cap = sizeof(buf), .buf = buf };
@@ -20,27 +21,6 @@ static const char *take(int which)
 	line[which][n] = '\0';
 	ob.len = 0;
 	return line[which];
-}
-
-static struct event_header hdr(unsigned tid)
-{
-	struct event_header h;
-
-	memset(&h, 0, sizeof(h));
-	h.ts = 176751746515123ull;
-	h.retval = 3;
-	h.event_id = 257;
-	h.pid = 1;
-	h.tid = 2;
-	h.host_pid = 14726;
-	h.host_tid = tid;
-	h.host_ppid = 14700;
-	h.uid = 1000;
-	h.mnt_ns = 4026531840u;
-	h.pid_ns = 4026531836u;
-	memcpy(h.comm, "cat", 4);
-	memcpy(h.uts_name, "box", 4);
-	return h;
 }
 
 /* openat as the decoder makes it, its arguments pointing into def. */
@@ -88,7 +68,7 @@ static void test_cached_lines(void)
 {
 	const struct event_def *row = events_by_id(257);
 	static struct event_def copy;
-	struct event_header h = hdr(14727), h2 = hdr(14727 + 64);
+	struct event_header h = sample_hdr(14727), h2 = sample_hdr(14727 + 64);
 	struct event ev;
 
 	CHECK(row != NULL && row->argnum == 4);
@@ -164,7 +144,7 @@ static void test_every_event(void)
 {
 	const struct event_def *d;
 	static struct event_def copy;
-	struct event_header h = hdr(100);
+	struct event_header h = sample_hdr(100);
 	size_t n = 0, same = 0;
 
 	for (size_t i = 0; (d = events_at(i)); i++) {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "check.h"
 #include "printer.h"
+#include "testutil.h"
 
 static struct outbuf ob;
 static int memfd;
@@ -19,18 +20,7 @@ static char got[1 << 17];
 /* Flush ob and return everything written since the last take(). */
 static const char *take(void)
 {
-	off_t n;
-	ssize_t r;
-
-	outbuf_flush(&ob);
-	n = lseek(memfd, 0, SEEK_CUR);
-	if (n < 0 || (size_t)n >= sizeof(got))
-		n = 0;
-	r = pread(memfd, got, (size_t)n, 0);
-	got[r > 0 ? r : 0] = '\0';
-	if (ftruncate(memfd, 0) || lseek(memfd, 0, SEEK_SET))
-		perror("memfd");
-	return got;
+	return memfd_take(&ob, memfd, got, sizeof(got));
 }
 
 /* --- test events ---------------------------------------------------------- */
@@ -68,24 +58,7 @@ static const struct event_def def_misc = {
 
 static struct event_header hdr(void)
 {
-	struct event_header h;
-
-	memset(&h, 0, sizeof(h));
-	h.ts = 176751746515123ull;
-	h.retval = 3;
-	h.event_id = 257;
-	h.pid = 1;
-	h.tid = 2;
-	h.ppid = 0;
-	h.host_pid = 14726;
-	h.host_tid = 14727;
-	h.host_ppid = 14700;
-	h.uid = 1000;
-	h.mnt_ns = 4026531840u;
-	h.pid_ns = 4026531836u;
-	memcpy(h.comm, "cat", 4);
-	memcpy(h.uts_name, "box", 4);
-	return h;
+	return sample_hdr(14727);
 }
 
 static void set_num(struct event *ev, unsigned i, unsigned char kind, int64_t v)

@@ -12,6 +12,7 @@ static const struct event_def *find(const char *name)
 	for (size_t i = 0; i < tracee_syscall_defs_len; i++)
 		if (strcmp(tracee_syscall_defs[i].name, name) == 0)
 			return &tracee_syscall_defs[i];
+	fprintf(stderr, "no syscall row named %s\n", name);
 	return NULL;
 }
 
@@ -107,25 +108,25 @@ static void test_v031_rows(void)
 		check_arg(d, 2, "size_t", "count", ARG_ULONG);
 	}
 
-	/* an output char* buffer stays a pointer; an input char* path is a string */
-	d = find("getcwd");
-	CHECK(d != NULL);
-	if (d)
-		check_arg(d, 0, "char*", "buf", ARG_PTR);
-	d = find("utimes");
-	CHECK(d != NULL);
-	if (d)
-		check_arg(d, 0, "char*", "filename", ARG_STR);
-
-	d = find("lseek");
-	CHECK(d != NULL);
-	if (d)
-		check_arg(d, 1, "off_t", "offset", ARG_LONG);
-
-	d = find("pipe");
-	CHECK(d != NULL);
-	if (d)
-		check_arg(d, 0, "int[2]", "pipefd", ARG_INT_PAIR);
+	/* one argument of a row: an output char* buffer stays a pointer, an input
+	 * char* path is a string, off_t is signed, int[2] a pair */
+	static const struct {
+		const char *syscall;
+		int i;
+		const char *type, *name;
+		int kind;
+	} one_arg[] = {
+		{ "getcwd", 0, "char*", "buf", ARG_PTR },
+		{ "utimes", 0, "char*", "filename", ARG_STR },
+		{ "lseek", 1, "off_t", "offset", ARG_LONG },
+		{ "pipe", 0, "int[2]", "pipefd", ARG_INT_PAIR },
+	};
+	for (size_t k = 0; k < sizeof(one_arg) / sizeof(one_arg[0]); k++) {
+		d = find(one_arg[k].syscall);
+		CHECK(d != NULL);
+		if (d)
+			check_arg(d, one_arg[k].i, one_arg[k].type, one_arg[k].name, one_arg[k].kind);
+	}
 
 	d = find("rt_sigreturn"); /* no arguments */
 	CHECK(d != NULL);
@@ -205,7 +206,7 @@ static void test_decoding(void)
 		{ "socketpair", 3, "int[2]", "sv", ARG_INT_PAIR, FMT_DEFAULT },
 		{ "socket", 0, "int", "domain", ARG_INT, FMT_SOCK_DOMAIN },
 		{ "socket", 1, "int", "type", ARG_INT, FMT_SOCK_TYPE },
-		{ "socket", 2, "int", "protocol", ARG_INT, FMT_DEFAULT },
+		{ "socket", 2, "int", "protocol", ARG_INT, FMT_SOCK_PROTO },
 		{ "access", 1, "int", "mode", ARG_INT, FMT_ACCESS_MODE },
 		{ "faccessat2", 3, "int", "flags", ARG_INT, FMT_ACCESS_AT_FLAGS },
 		{ "mmap", 2, "int", "prot", ARG_INT, FMT_MMAP_PROT },
@@ -224,6 +225,7 @@ static void test_decoding(void)
 		{ "rt_sigaction", 0, "int", "signum", ARG_INT, FMT_SIGNAL },
 		{ "rt_sigprocmask", 0, "int", "how", ARG_INT, FMT_SIGPROCMASK_HOW },
 		{ "fcntl", 1, "int", "cmd", ARG_INT, FMT_FCNTL_CMD },
+		{ "fcntl", 2, "unsigned long", "arg", ARG_ULONG, FMT_FCNTL_ARG },
 		{ "renameat2", 2, "int", "newdirfd", ARG_INT, FMT_DIRFD },
 	};
 
