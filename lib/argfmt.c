@@ -61,21 +61,6 @@ static void fmt_open_flags(struct outbuf *out, const struct event_arg *arg, bool
 	xlat_flags(out, &xt_open_flags, v & ~(uint64_t)3, true);
 }
 
-static void fmt_fd_flags(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_flags(out, &xt_open_flags, arg_bits(arg), false);
-}
-
-static void fmt_access_mode(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_flags(out, &xt_access_mode, arg_bits(arg), false);
-}
-
-static void fmt_mmap_prot(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_flags(out, &xt_mmap_prot, arg_bits(arg), false);
-}
-
 /* type, flags, then the huge page size as strace writes it: 21<<MAP_HUGE_SHIFT */
 static void fmt_mmap_flags(struct outbuf *out, const struct event_arg *arg, bool json)
 {
@@ -107,26 +92,6 @@ static void fmt_clone_flags(struct outbuf *out, const struct event_arg *arg, boo
 	}
 	if (!v)
 		outbuf_putc(out, '0');
-}
-
-static void fmt_ns_flags(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_flags(out, &xt_ns_flags, arg_bits(arg), false);
-}
-
-static void fmt_at_flags(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_flags(out, &xt_at_flags, arg_bits(arg), false);
-}
-
-static void fmt_access_at_flags(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_flags(out, &xt_access_at_flags, arg_bits(arg), false);
-}
-
-static void fmt_statx_flags(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_flags(out, &xt_statx_flags, arg_bits(arg), false);
 }
 
 /* AT_FDCWD by name; any other dirfd is a plain number, in JSON too. */
@@ -163,11 +128,6 @@ static void fmt_mknod_mode(struct outbuf *out, const struct event_arg *arg, bool
 	argfmt_octal(out, v & 0777);
 }
 
-static void fmt_sock_domain(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_enum(out, &xt_sock_domain, arg_bits(arg));
-}
-
 /* the base type (type & 0xf) by name, then SOCK_CLOEXEC|SOCK_NONBLOCK */
 static void fmt_sock_type(struct outbuf *out, const struct event_arg *arg, bool json)
 {
@@ -185,44 +145,9 @@ static void fmt_sock_type(struct outbuf *out, const struct event_arg *arg, bool 
 	}
 }
 
-static void fmt_sock_flags(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_flags(out, &xt_sock_flags, arg_bits(arg), false);
-}
-
-static void fmt_ptrace_request(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_enum(out, &xt_ptrace_request, arg_bits(arg));
-}
-
-static void fmt_prctl_option(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_enum(out, &xt_prctl_option, arg_bits(arg));
-}
-
-static void fmt_bpf_cmd(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_enum(out, &xt_bpf_cmd, arg_bits(arg));
-}
-
-static void fmt_capability(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_enum(out, &xt_capability, arg_bits(arg));
-}
-
 static void fmt_signal(struct outbuf *out, const struct event_arg *arg, bool json)
 {
 	argfmt_signal(out, arg->kind == ARG_UINT ? (int32_t)arg_bits(arg) : arg->num);
-}
-
-static void fmt_sigprocmask_how(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_enum(out, &xt_sigprocmask_how, arg_bits(arg));
-}
-
-static void fmt_fcntl_cmd(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_enum(out, &xt_fcntl_cmd, arg_bits(arg));
 }
 
 /* An argument before this one (arg->index counts from the event's first), or
@@ -277,11 +202,6 @@ static void fmt_sock_proto(struct outbuf *out, const struct event_arg *arg, bool
 	quote_if(out, json);
 }
 
-static void fmt_seek_whence(struct outbuf *out, const struct event_arg *arg, bool json)
-{
-	xlat_enum(out, &xt_seek_whence, arg_bits(arg));
-}
-
 /* A syscall number by its event name; a number no syscall has stays a number. */
 static void fmt_syscall(struct outbuf *out, const struct event_arg *arg, bool json)
 {
@@ -297,41 +217,44 @@ static void fmt_syscall(struct outbuf *out, const struct event_arg *arg, bool js
 
 typedef void (*fmt_fn)(struct outbuf *out, const struct event_arg *arg, bool json);
 
-/* enum arg_fmt -> formatter. quoted: in JSON the text is a string (the
- * formatter writes no characters that need escaping). */
+/* enum arg_fmt -> how to show it: a name table read as bit flags or as an
+ * enumeration, or a function of its own. quoted: in JSON the text is a
+ * string (the formatter writes no characters that need escaping). */
 static const struct {
 	fmt_fn fn;
+	const struct xlat_table *flags;     /* NAME|NAME|0xrest */
+	const struct xlat_table *names;     /* one NAME, else hex */
 	bool quoted;
 } fmt_table[FMT_MAX] = {
-	[FMT_DEFAULT] = { NULL, false },
-	[FMT_HEX] = { fmt_hex, true },
-	[FMT_OPEN_FLAGS] = { fmt_open_flags, true },
-	[FMT_FD_FLAGS] = { fmt_fd_flags, true },
-	[FMT_ACCESS_MODE] = { fmt_access_mode, true },
-	[FMT_MMAP_PROT] = { fmt_mmap_prot, true },
-	[FMT_MMAP_FLAGS] = { fmt_mmap_flags, true },
-	[FMT_CLONE_FLAGS] = { fmt_clone_flags, true },
-	[FMT_NS_FLAGS] = { fmt_ns_flags, true },
-	[FMT_AT_FLAGS] = { fmt_at_flags, true },
-	[FMT_ACCESS_AT_FLAGS] = { fmt_access_at_flags, true },
-	[FMT_STATX_FLAGS] = { fmt_statx_flags, true },
-	[FMT_DIRFD] = { fmt_dirfd, false },
-	[FMT_MODE] = { fmt_mode, true },
-	[FMT_MKNOD_MODE] = { fmt_mknod_mode, true },
-	[FMT_SOCK_DOMAIN] = { fmt_sock_domain, true },
-	[FMT_SOCK_TYPE] = { fmt_sock_type, true },
-	[FMT_SOCK_FLAGS] = { fmt_sock_flags, true },
-	[FMT_PTRACE_REQUEST] = { fmt_ptrace_request, true },
-	[FMT_PRCTL_OPTION] = { fmt_prctl_option, true },
-	[FMT_BPF_CMD] = { fmt_bpf_cmd, true },
-	[FMT_CAPABILITY] = { fmt_capability, true },
-	[FMT_SIGNAL] = { fmt_signal, true },
-	[FMT_SIGPROCMASK_HOW] = { fmt_sigprocmask_how, true },
-	[FMT_FCNTL_CMD] = { fmt_fcntl_cmd, true },
-	[FMT_FCNTL_ARG] = { fmt_fcntl_arg, false },
-	[FMT_SOCK_PROTO] = { fmt_sock_proto, false },
-	[FMT_SEEK_WHENCE] = { fmt_seek_whence, true },
-	[FMT_SYSCALL] = { fmt_syscall, true },
+	[FMT_DEFAULT] = { 0 },          /* by kind, below */
+	[FMT_HEX] = { .fn = fmt_hex, .quoted = true },
+	[FMT_OPEN_FLAGS] = { .fn = fmt_open_flags, .quoted = true },
+	[FMT_FD_FLAGS] = { .flags = &xt_open_flags, .quoted = true },
+	[FMT_ACCESS_MODE] = { .flags = &xt_access_mode, .quoted = true },
+	[FMT_MMAP_PROT] = { .flags = &xt_mmap_prot, .quoted = true },
+	[FMT_MMAP_FLAGS] = { .fn = fmt_mmap_flags, .quoted = true },
+	[FMT_CLONE_FLAGS] = { .fn = fmt_clone_flags, .quoted = true },
+	[FMT_NS_FLAGS] = { .flags = &xt_ns_flags, .quoted = true },
+	[FMT_AT_FLAGS] = { .flags = &xt_at_flags, .quoted = true },
+	[FMT_ACCESS_AT_FLAGS] = { .flags = &xt_access_at_flags, .quoted = true },
+	[FMT_STATX_FLAGS] = { .flags = &xt_statx_flags, .quoted = true },
+	[FMT_DIRFD] = { .fn = fmt_dirfd, .quoted = false },
+	[FMT_MODE] = { .fn = fmt_mode, .quoted = true },
+	[FMT_MKNOD_MODE] = { .fn = fmt_mknod_mode, .quoted = true },
+	[FMT_SOCK_DOMAIN] = { .names = &xt_sock_domain, .quoted = true },
+	[FMT_SOCK_TYPE] = { .fn = fmt_sock_type, .quoted = true },
+	[FMT_SOCK_FLAGS] = { .flags = &xt_sock_flags, .quoted = true },
+	[FMT_PTRACE_REQUEST] = { .names = &xt_ptrace_request, .quoted = true },
+	[FMT_PRCTL_OPTION] = { .names = &xt_prctl_option, .quoted = true },
+	[FMT_BPF_CMD] = { .names = &xt_bpf_cmd, .quoted = true },
+	[FMT_CAPABILITY] = { .names = &xt_capability, .quoted = true },
+	[FMT_SIGNAL] = { .fn = fmt_signal, .quoted = true },
+	[FMT_SIGPROCMASK_HOW] = { .names = &xt_sigprocmask_how, .quoted = true },
+	[FMT_FCNTL_CMD] = { .names = &xt_fcntl_cmd, .quoted = true },
+	[FMT_FCNTL_ARG] = { .fn = fmt_fcntl_arg, .quoted = false },
+	[FMT_SOCK_PROTO] = { .fn = fmt_sock_proto, .quoted = false },
+	[FMT_SEEK_WHENCE] = { .names = &xt_seek_whence, .quoted = true },
+	[FMT_SYSCALL] = { .fn = fmt_syscall, .quoted = true },
 };
 
 /* --- socket addresses ----------------------------------------------------------- */
@@ -565,12 +488,17 @@ void argfmt_value(struct outbuf *out, const struct event_arg *arg, bool json)
 {
 	unsigned fmt = arg->def ? arg->def->fmt : FMT_DEFAULT;
 
-	if (is_number(arg->kind) && fmt < FMT_MAX && fmt_table[fmt].fn) {
+	if (is_number(arg->kind) && fmt < FMT_MAX && fmt != FMT_DEFAULT) {
 		bool quote = json && fmt_table[fmt].quoted;
 
 		if (quote)
 			outbuf_putc(out, '"');
-		fmt_table[fmt].fn(out, arg, json);
+		if (fmt_table[fmt].fn)
+			fmt_table[fmt].fn(out, arg, json);
+		else if (fmt_table[fmt].flags)
+			xlat_flags(out, fmt_table[fmt].flags, arg_bits(arg), false);
+		else if (fmt_table[fmt].names)
+			xlat_enum(out, fmt_table[fmt].names, arg_bits(arg));
 		if (quote)
 			outbuf_putc(out, '"');
 		return;
