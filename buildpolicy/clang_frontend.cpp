@@ -303,9 +303,12 @@ void drop_dwarf_sections(llvm::Module &m)
 	m.addModuleFlag(llvm::Module::Warning, "CodeView", 1);
 }
 
-// TCF_MODE_BPF: clang parses and optimises (with the BPF IR passes: the
-// triple is bpf); the object is emitted here, without DWARF.
-bool compile_bpf(clang::CompilerInstance &ci, llvm::SmallVectorImpl<char> &obj, Diagnostics &diag)
+// Both modes: clang parses into an IR module (for the bpf triple it also
+// optimises, with the BPF IR passes); the object is emitted here, without
+// DWARF. For the host triple (TCF_MODE_HOST_IR) the module is first moved to
+// the BPF target and optimised for it, as BCC does.
+bool compile_module(clang::CompilerInstance &ci, llvm::SmallVectorImpl<char> &obj,
+                    Diagnostics &diag, bool host_ir, bool debug)
 {
 	llvm::LLVMContext ctx;
 	clang::EmitLLVMOnlyAction act(&ctx);
@@ -316,28 +319,14 @@ bool compile_bpf(clang::CompilerInstance &ci, llvm::SmallVectorImpl<char> &obj, 
 	if (!m || !tm)
 		return false;
 	ctx.setDiagnosticHandlerCallBack(on_backend_diagnostic, &diag);
-	drop_dwarf_sections(*m);
-	return !diag.backend_error && emit_bpf_object(*m, *tm, obj, diag);
-}
+	if (host_ir) {
+		unsigned level = ci.getCodeGenOpts().OptimizationLevel;
 
-// TCF_MODE_HOST_IR: clang parses for the host; the BPF back end does the rest.
-bool compile_host_ir(clang::CompilerInstance &ci, llvm::SmallVectorImpl<char> &obj,
-                     Diagnostics &diag, bool debug)
-{
-	llvm::LLVMContext ctx;
-	clang::EmitLLVMOnlyAction act(&ctx);
-	if (!ci.ExecuteAction(act) || ci.getDiagnostics().hasErrorOccurred())
-		return false;
-	std::unique_ptr<llvm::Module> m = act.takeModule();
-	std::unique_ptr<llvm::TargetMachine> tm = make_bpf_target_machine(diag);
-	if (!m || !tm)
-		return false;
-	unsigned level = ci.getCodeGenOpts().OptimizationLevel;
-	if (debug)
-		fprintf(stderr, "tracee: BPF back end: %s %s -O%u\n", kBpfBackendTriple, kBpfCpu, level);
-	ctx.setDiagnosticHandlerCallBack(on_backend_diagnostic, &diag);
-	retarget_to_bpf(*m, *tm);
-	optimize(*m, *tm, level);
+		if (debug)
+			fprintf(stderr, "tracee: BPF back end: %s %s -O%u\n", kBpfBackendTriple, kBpfCpu, level);
+		retarget_to_bpf(*m, *tm);
+		optimize(*m, *tm, level);
+	}
 	drop_dwarf_sections(*m);
 	return !diag.backend_error && emit_bpf_object(*m, *tm, obj, diag);
 }
@@ -352,8 +341,7 @@ int compile(const tcf_request &req, const std::vector<std::string> &args,
 	clang::CompilerInstance ci;
 	if (!make_compiler(ci, args, std::move(fs), diag))
 		return -EINVAL;
-	bool ok = req.mode == TCF_MODE_HOST_IR ? compile_host_ir(ci, obj, diag, req.debug)
-	                                       : compile_bpf(ci, obj, diag);
+	bool ok = compile_module(ci, obj, diag, req.mode == TCF_MODE_HOST_IR, req.debug);
 	return ok && !obj.empty() ? 0 : -EIO;
 }
 
