@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # test_signals.sh - stopping under load: SIGINT and SIGTERM drain the ring
-# buffer, print the counters, and detach (no program, link or map of tracee's
+# buffer, print the counters, flush capture files, and detach (no program, link or map of tracee's
 # left in the kernel); a closed output pipe (tracee | head) ends tracee cleanly.
 source "$(dirname "$0")/lib.sh"
 need_root
@@ -47,6 +47,23 @@ for sig in INT TERM; do
     check "SIG$sig under load: none of them is left in the kernel" "$BPFGONE" $(cat "$WORK/$sig.ids")
     check "SIG$sig under load: pid file removed" test ! -e "$OUTPUT/tracee.pid"
 done
+
+# SIGINT while capturing writes: what was captured is on disk, a prefix of the file
+mkdir -p "$WORK/cap"
+tracee -o json -e write --capture write --output-path "$WORK/capout" \
+    -- sh -c "while :; do echo 0123456789abcdef; done >$WORK/cap/f" >/dev/null 2>"$WORK/cap.err" &
+wrapper=$!
+for _ in $(seq 100); do [[ -s $WORK/capout/tracee.pid ]] && break; sleep 0.1; done
+tp=$(cat "$WORK/capout/tracee.pid"); loop=$(pgrep -P "$tp" -x sh)
+sleep 1
+kill -INT "$tp"; wait $wrapper; capture_rc=$?
+[[ -n $loop ]] && kill "$loop" 2>/dev/null
+art=$(find "$WORK/capout/host" -name 'write.dev-*' 2>/dev/null | head -1)
+echo "     capture: exit $capture_rc, $(grep 'capture:' "$WORK/cap.err"), artifact $(stat -c %s "$art" 2>/dev/null) bytes" >&2
+check "SIGINT while capturing: exit 0" test "$capture_rc" = 0
+check "SIGINT while capturing: the artifact holds data" test -s "$art"
+check "SIGINT while capturing: the artifact is exactly the file's first bytes" \
+    cmp -s "$art" <(head -c "$(stat -c %s "$art")" "$WORK/cap/f")
 
 # tracee | head: the reader goes away while a command keeps making events
 timeout 60 "$TRACEE" --install-path "$INSTALL" --output-path "$OUTPUT" -o json -e read,write \
