@@ -130,15 +130,6 @@ static __always_inline struct task_info *capture__traced_task(void)
 	return ti && ti->traced ? ti : NULL;
 }
 
-/* The same at a syscall's exit: its entry already made the task_info. */
-static __always_inline struct task_info *capture__traced_task_at_exit(void)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct task_info *ti = bpf_map_lookup_elem(&task_info, &tid);
-
-	return ti && ti->traced ? ti : NULL;
-}
-
 /* Wake the reader only once enough is waiting, as submit.h does. */
 static __always_inline __u64 capture__wakeup(void)
 {
@@ -527,16 +518,16 @@ int tracee_capture_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	case CAP_NR_WRITEV:
 	case CAP_NR_PWRITEV:
 	case CAP_NR_PWRITEV2:
-		if (ret > 0 && (ti = capture__traced_task_at_exit()))
+		if (ret > 0 && (ti = capture__traced_task()))
 			capture__write(ti, regs, nr, ret);
 		return 0;
 	case CAP_NR_MPROTECT:
 	case CAP_NR_PKEY_MPROTECT:
-		if ((ti = capture__traced_task_at_exit()))
+		if ((ti = capture__traced_task()))
 			capture__mprotect_exit(ti, ret);
 		return 0;
 	case CAP_NR_MMAP:
-		if ((ti = capture__traced_task_at_exit()))
+		if ((ti = capture__traced_task()))
 			capture__mmap_exit(ti, regs, ret);
 		return 0;
 	default:

@@ -166,7 +166,7 @@ static __always_inline struct task_info *filter__task_info(__u32 tid, __u32 tgid
 {
 	struct task_info *ti = bpf_map_lookup_elem(&task_info, &tid);
 	struct task_struct *task;
-	struct task_info fresh = { .syscall = -1 };
+	struct task_info fresh = {};
 
 	if (ti)
 		return ti;
@@ -190,16 +190,13 @@ static __always_inline void filter__redecide(struct task_info *ti)
 	ti->traced = filter__task_traced(task, bpf_get_current_pid_tgid() >> 32);
 	if (ti->traced)
 		filter__fill_context(ti, task);
-	else
-		ti->syscall = -1;
 }
 
-/* sys_enter, before the traced test: a syscall that changes what the filter
- * looks at gets the decision made again at its exit. */
-static __always_inline void filter__note_syscall(struct task_info *ti, __u32 nr)
+/* At a syscall's exit: whether it may have changed what the filter looks at. */
+static __always_inline bool filter__changed_by(__u32 nr)
 {
 	if (!(filter_cfg.active & FILTER_SYSCALL_DYNAMIC))
-		return;
+		return false;
 	switch (nr) {
 	case FILTER_NR_setuid:
 	case FILTER_NR_setreuid:
@@ -207,7 +204,9 @@ static __always_inline void filter__note_syscall(struct task_info *ti, __u32 nr)
 	case FILTER_NR_sethostname:
 	case FILTER_NR_unshare:
 	case FILTER_NR_setns:
-		ti->recheck = 1;
+		return true;
+	default:
+		return false;
 	}
 }
 

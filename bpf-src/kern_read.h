@@ -85,6 +85,29 @@ static __always_inline void task__uts_name(struct task_struct *task, char *dst, 
 	bpf_probe_read_kernel_str(dst, len, &uts->name.nodename);
 }
 
+/* A syscall's registers as x86_64 struct pt_regs keeps them: r10, r9, r8,
+ * ax, cx, dx, si, di, orig_ax in a row (the ptrace ABI), so one read gets the
+ * six arguments and the syscall number. They still hold the arguments at the
+ * syscall's exit: the kernel only writes ax (the return value) before
+ * sys_exit, except for an exec that succeeded or a sigreturn. */
+struct syscall_regs { __u64 r10, r9, r8, ax, cx, dx, si, di, orig_ax; };
+
+/* The six arguments into args; returns the syscall number. */
+static __always_inline __u32 syscall__read_regs(__u64 args[6], struct pt_regs *regs)
+{
+	struct syscall_regs r;
+
+	if (bpf_probe_read_kernel(&r, sizeof(r), &regs->r10))
+		__builtin_memset(&r, 0xff, sizeof(r));
+	args[0] = r.di;
+	args[1] = r.si;
+	args[2] = r.dx;
+	args[3] = r.r10;
+	args[4] = r.r8;
+	args[5] = r.r9;
+	return (__u32)r.orig_ax;
+}
+
 /* Thread-group start: what process:new compares against tracee's start. */
 static __always_inline __u64 task__group_start_time(struct task_struct *task)
 {

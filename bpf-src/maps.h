@@ -14,12 +14,10 @@ const volatile __u64 wakeup_bytes = 1 << 20;    /* wake the reader past this muc
 const volatile struct tracee_filter_config filter_cfg = {};    /* --filter; see tracee.h */
 
 /* What a task is and whether we trace it, decided once per thread and kept
- * until it exits (or execs); also the syscall in flight between entry and exit. */
+ * until it exits (or execs). */
 struct task_info {
-	__u64 args[6];
-	__s32 syscall;          /* in flight; -1 when none we want */
 	__u8 traced;
-	__u8 recheck;           /* a syscall in flight may change uid or namespaces */
+	__u8 recheck;           /* decide again at the next syscall exit (comm changed) */
 	__u8 pad[2];
 	__u32 pid, tid, ppid;   /* in the task's pid namespace */
 	__u32 host_ppid;
@@ -67,6 +65,7 @@ struct {
 /* A record is built here, then copied into the ring buffer at its real size. */
 struct scratch {
 	char buf[TRACEE_RECORD_MAX + TRACEE_STR_MAX + 64];
+	__u64 unchecked;        /* bytes this CPU submitted since it last asked the ring */
 };
 
 struct {

@@ -799,16 +799,6 @@ static __always_inline void mem__check_entry(struct task_info *ti, __u32 nr, con
 		sec__emit_mem_alert(ti, alert);
 }
 
-static __always_inline void syscall__regs(__u64 *args, struct pt_regs *regs)
-{
-	args[0] = READ_KERN(regs->di);
-	args[1] = READ_KERN(regs->si);
-	args[2] = READ_KERN(regs->dx);
-	args[3] = READ_KERN(regs->r10);
-	args[4] = READ_KERN(regs->r8);
-	args[5] = READ_KERN(regs->r9);
-}
-
 SEC("raw_tracepoint/sys_enter")
 int tracee_sec_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -820,7 +810,7 @@ int tracee_sec_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!events || !(ti = sec__traced()))
 		return 0;
-	syscall__regs(c.args, (struct pt_regs *)ctx->args[0]);
+	syscall__read_regs(c.args, (struct pt_regs *)ctx->args[0]);
 	if (events & SEC_BIT(EVENT_MEM_PROT_ALERT)) {
 		mem__check_entry(ti, nr, c.args);
 		return 0;

@@ -1,6 +1,6 @@
 /* submit.h - building a record in the per-CPU scratch buffer and handing it
  * to the ring buffer. Records are copied at their real size; the reader is
- * woken only once wakeup_bytes are waiting (it also drains on a timeout),
+ * woken only when wakeup_bytes are waiting (it also drains on a timeout),
  * which is what keeps tracing a busy program cheap. Drops are counted. */
 #ifndef TRACEE_SUBMIT_H
 #define TRACEE_SUBMIT_H
@@ -40,23 +40,29 @@ static __always_inline struct event_header *record__init(struct scratch *s, cons
 	return h;
 }
 
-/* The reader is woken once, by the record that takes the data waiting past
- * wakeup_bytes. Waking it for every record past the mark would raise an
- * interrupt per record until it runs (costly in a VM); a wake-up it misses
- * (the crossing record dropped, two CPUs racing) costs at most its poll
- * timeout. */
+/* Whether this record should wake the reader: when wakeup_bytes wait. The
+ * ring's fill level is the consumer position, a cache line the reader keeps
+ * writing from another CPU; reading it for every record costs as much as the
+ * rest of the submit. So each CPU asks once per wakeup_bytes / 4 of its own
+ * records: the reader then wakes at most that late, and a wake-up missed by
+ * a dropped record costs at most its poll timeout. */
+static __always_inline __u64 ringbuf__wakeup(struct scratch *s, __u32 size)
+{
+	s->unchecked += size;
+	if (s->unchecked < wakeup_bytes / 4)
+		return BPF_RB_NO_WAKEUP;
+	s->unchecked = 0;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									       : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void ringbuf__submit(struct scratch *s, __u32 size)
 {
-	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	__u64 flags = BPF_RB_NO_WAKEUP;
-
-	if (avail < wakeup_bytes && avail + size >= wakeup_bytes)
-		flags = BPF_RB_FORCE_WAKEUP;
 	size &= TRACEE_RECORD_MAX - 1;
 	if (size < sizeof(struct event_header))
 		return;
 	((struct event_header *)s->buf)->size = size;
-	if (bpf_ringbuf_output(&events, s->buf, size, flags))
+	if (bpf_ringbuf_output(&events, s->buf, size, ringbuf__wakeup(s, size)))
 		stats__inc(STAT_LOST);
 }
 

@@ -1,7 +1,10 @@
 /* syscalls.bpf.h - syscall events and the raw sys_enter/sys_exit events.
  *
- * raw_syscalls:sys_enter saves the arguments of a traced thread's selected
- * syscall in its task_info; sys_exit emits the event with the return value.
+ * A syscall event is made at sys_exit, with the return value, from the
+ * registers the task entered with (kern_read.h: they still hold the
+ * arguments there). Nothing runs at sys_enter unless the sys_enter event is
+ * selected: tracing every syscall costs one program run, one task_info
+ * lookup and one record per syscall.
  *
  * execve and execveat (at_entry in the event table) are emitted at entry,
  * with returnValue 0, as Tracee did: a successful exec replaces the image
@@ -11,6 +14,13 @@
  * per successful call, two (ret 0, then -errno) per failed one.
  *
  * exit and exit_group never return: they are emitted at entry, as Tracee does.
+ * These four (at_entry in the event table) come from their own syscall trace
+ * events, or from sys_enter where those do not load.
+ *
+ * A thread is first seen at a syscall's exit (or by another probe). The
+ * syscall it returns from began before the thread's trace decision - a new
+ * thread's return from clone, a followed command's wait for its release - and
+ * is not reported; nor is one during which the decision changed.
  *
  * sys_enter and sys_exit (event ids EVENT_SYS_ENTER/EXIT) are one record per
  * syscall of a traced thread, whatever syscall events are selected: the
@@ -21,29 +31,8 @@
 #include "args.h"
 #include "filter.h"
 
-/* x86_64 numbers of the syscalls that never return. */
-enum { SYSCALL_NR_EXIT = 60, SYSCALL_NR_EXIT_GROUP = 231 };
-
-/* x86_64 struct pt_regs keeps r10, r9, r8, ax, cx, dx, si, di together and
- * in this order (the ptrace ABI): one read on every syscall instead of six. */
-struct syscall_regs { __u64 r10, r9, r8, ax, cx, dx, si, di; };
-
-static __always_inline void syscall__read_args(struct task_info *ti, struct pt_regs *regs)
-{
-	struct syscall_regs r;
-
-	if (bpf_probe_read_kernel(&r, sizeof(r), &regs->r10))
-		__builtin_memset(&r, 0, sizeof(r));
-	ti->args[0] = r.di;
-	ti->args[1] = r.si;
-	ti->args[2] = r.dx;
-	ti->args[3] = r.r10;
-	ti->args[4] = r.r8;
-	ti->args[5] = r.r9;
-}
-
 static __always_inline void syscall__emit(struct task_info *ti, const struct event_config *cfg,
-					  __u32 nr, __s64 ret)
+					  __u32 nr, const __u64 *args, __s64 ret)
 {
 	struct scratch *s = scratch__get();
 	__u32 off;
@@ -51,7 +40,7 @@ static __always_inline void syscall__emit(struct task_info *ti, const struct eve
 	if (!s)
 		return;
 	record__init(s, ti, nr, ret);
-	off = store__syscall_args(s, sizeof(struct event_header), cfg, ti->args);
+	off = store__syscall_args(s, sizeof(struct event_header), cfg, args);
 	ringbuf__submit(s, off);
 }
 
@@ -69,60 +58,114 @@ static __always_inline void syscall__emit_raw(struct task_info *ti, __u32 event,
 	ringbuf__submit(s, store__u32(s, sizeof(struct event_header), ARG_INT, (__u32)nr));
 }
 
+/* The traced thread's record of a syscall made at its entry (exec, exit). */
+static __always_inline void syscall__emit_at_entry(__u32 nr, const __u64 *args)
+{
+	const struct event_config *cfg = event__selected(nr);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_info *ti;
+
+	if (!cfg)
+		return;
+	ti = filter__task_info((__u32)pid_tgid, pid_tgid >> 32);
+	if (ti && ti->traced)
+		syscall__emit(ti, cfg, nr, args, 0);
+}
+
+/* Runs at every syscall, so it is loaded only for the sys_enter event, or
+ * for an exec or exit event whose own trace event the kernel refused. */
 SEC("raw_tracepoint/sys_enter")
 int tracee_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 nr = (__u32)ctx->args[1];
-	const struct event_config *cfg;
+	const struct event_config *cfg = event__selected(nr);
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), args[6];
 	struct task_info *ti;
 
-	ti = filter__task_info((__u32)pid_tgid, pid_tgid >> 32);
-	if (!ti)
-		return 0;
-	filter__note_syscall(ti, nr);
-	if (!ti->traced)
-		return 0;
-	syscall__emit_raw(ti, EVENT_SYS_ENTER, (__s32)nr, 0);
-	cfg = event__selected(nr);
-	if (!cfg) {
-		ti->syscall = -1;
-		return 0;
+	if (cfg && cfg->entry_sys_enter) {
+		syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+		syscall__emit_at_entry(nr, args);
 	}
-	ti->syscall = nr;
-	syscall__read_args(ti, (struct pt_regs *)ctx->args[0]);
-	if (cfg->at_entry || nr == SYSCALL_NR_EXIT || nr == SYSCALL_NR_EXIT_GROUP)
-		syscall__emit(ti, cfg, nr, 0);
+	if (!event__selected(EVENT_SYS_ENTER))
+		return 0;
+	ti = filter__task_info((__u32)pid_tgid, pid_tgid >> 32);
+	if (ti && ti->traced)
+		syscall__emit_raw(ti, EVENT_SYS_ENTER, (__s32)nr, 0);
 	return 0;
+}
+
+/* A syscalls:sys_enter_NAME record: the common trace_entry header, the
+ * syscall number, then one slot per argument the syscall takes - no more:
+ * the kernel refuses a program that reads past the record. */
+struct syscall_enter_record {
+	__u64 common;
+	__s32 nr;
+	__u32 pad;
+	__u64 args[6];
+};
+
+/* exec and exit at their entry, from their own syscall trace events: the
+ * kernel runs these programs for those syscalls alone. */
+#define SYSCALL_ENTRY_EVENT(name, nargs)					\
+	SEC("tracepoint/syscalls/sys_enter_" #name)				\
+	int tracee_entry_##name(struct syscall_enter_record *ctx)		\
+	{									\
+		__u64 args[6] = {};						\
+										\
+		__builtin_memcpy(args, ctx->args, (nargs) * sizeof(__u64));	\
+		syscall__emit_at_entry((__u32)ctx->nr, args);			\
+		return 0;							\
+	}
+
+SYSCALL_ENTRY_EVENT(execve, 3)
+SYSCALL_ENTRY_EVENT(execveat, 5)
+SYSCALL_ENTRY_EVENT(exit, 1)
+SYSCALL_ENTRY_EVENT(exit_group, 1)
+
+/* The thread's task_info when its syscall is to be reported; *nr and args
+ * are read for it. A first sight or a changed decision reports nothing. */
+static __always_inline struct task_info *syscall__exit_task(struct pt_regs *regs, __u32 *nr,
+							    __u64 *args)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	struct task_info *ti = bpf_map_lookup_elem(&task_info, &tid);
+	bool traced;
+
+	if (!ti) {
+		filter__task_info(tid, pid_tgid >> 32);
+		return NULL;
+	}
+	if (!ti->traced && !ti->recheck && !(filter_cfg.active & FILTER_SYSCALL_DYNAMIC))
+		return NULL;
+	*nr = syscall__read_regs(args, regs);
+	if (ti->recheck || filter__changed_by(*nr)) {
+		traced = ti->traced;
+		filter__redecide(ti);
+		if (!traced)
+			return NULL;
+	}
+	return ti->traced ? ti : NULL;
 }
 
 SEC("raw_tracepoint/sys_exit")
 int tracee_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__s64 ret = (__s64)ctx->args[1];
 	const struct event_config *cfg;
 	struct task_info *ti;
-	__s32 nr;
+	__u64 args[6];
+	__u32 nr;
 
-	ti = bpf_map_lookup_elem(&task_info, &tid);
-	if (ti && ti->recheck)
-		filter__redecide(ti);
-	if (!ti || !ti->traced)
+	ti = syscall__exit_task((struct pt_regs *)ctx->args[0], &nr, args);
+	if (!ti)
 		return 0;
-	if (event__selected(EVENT_SYS_EXIT)) {
-		struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-
-		syscall__emit_raw(ti, EVENT_SYS_EXIT, (__s32)READ_KERN(regs->orig_ax), ret);
-	}
-	if (ti->syscall < 0)
-		return 0;
-	nr = ti->syscall;
-	ti->syscall = -1;
+	if (event__selected(EVENT_SYS_EXIT))
+		syscall__emit_raw(ti, EVENT_SYS_EXIT, (__s32)nr, ret);
 	cfg = event__selected(nr);
 	/* an exec emitted at entry comes back here only when it failed */
 	if (cfg && (!cfg->at_entry || ret < 0))
-		syscall__emit(ti, cfg, nr, ret);
+		syscall__emit(ti, cfg, nr, args, ret);
 	return 0;
 }
 

@@ -7,9 +7,13 @@
 static const struct event_def other_defs[] = {
 	/* --- raw syscall and process life-cycle events (sched.bpf.h) --- */
 	/* Served by the programs that are always loaded (syscalls.bpf.h,
-	 * sched.bpf.h); names, argument names and sets as later Tracee. */
+	 * sched.bpf.h), except sys_enter's; names, argument names and sets as
+	 * later Tracee. */
 	{ .id = EVENT_SYS_ENTER, .name = "sys_enter", .sets = "", .argnum = 1,
-	  .args = { { "int", "syscall", ARG_INT, FMT_SYSCALL } } },
+	  .args = { { "int", "syscall", ARG_INT, FMT_SYSCALL } },
+	  /* named so that the program, which runs at every syscall, is
+	   * loaded only when something needs it */
+	  .probes = { { PROBE_TRACEPOINT, false, "sys_enter", "tracee_sys_enter" } } },
 	{ .id = EVENT_SYS_EXIT, .name = "sys_exit", .sets = "", .argnum = 1,
 	  .args = { { "int", "syscall", ARG_INT, FMT_SYSCALL } } },
 	{ .id = EVENT_SCHED_PROCESS_FORK, .name = "sched_process_fork",

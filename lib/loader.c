@@ -104,8 +104,15 @@ static unsigned char arg_kind_to_read(const struct arg_def *a, bool show_env)
 	return a->kind;
 }
 
+/* An event made at syscall entry comes from sys_enter only where its own
+ * trace event does not load (lib/syscalls.c lists both). */
+static bool entry_by_sys_enter(const struct probe_plan *plan, int id)
+{
+	return plan->chosen[id] && probe_has_prog(plan->chosen[id], "tracee_sys_enter");
+}
+
 /* The kernel side reads each selected event's arguments as the table says. */
-static int select_events(int fd, const struct tracee_config *cfg)
+static int select_events(int fd, const struct tracee_config *cfg, const struct probe_plan *plan)
 {
 	for (uint32_t id = 0; id < TRACEE_MAX_EVENTS; id++) {
 		const struct event_def *d = events_by_id((int)id);
@@ -116,6 +123,7 @@ static int select_events(int fd, const struct tracee_config *cfg)
 		ec.enabled = 1;
 		ec.argnum = d->argnum;
 		ec.at_entry = d->at_entry;
+		ec.entry_sys_enter = d->at_entry && entry_by_sys_enter(plan, (int)id);
 		for (int i = 0; i < d->argnum && i < TRACEE_MAX_ARGS; i++)
 			ec.kinds[i] = arg_kind_to_read(&d->args[i], cfg->show_exec_env);
 		if (bpf_map_update_elem(fd, &id, &ec, BPF_ANY))
@@ -126,17 +134,15 @@ static int select_events(int fd, const struct tracee_config *cfg)
 
 /* Each selected event that has a probe list gets the first probe this kernel
  * loads; the kernel side learns the choice from the event_probe rodata. */
-static int select_probes(struct bpf_object *obj, const struct tracee_config *cfg)
+static int select_probes(struct loader *l, const struct tracee_config *cfg)
 {
-	struct probe_plan *plan = calloc(1, sizeof(*plan));
 	int err;
 
-	if (!plan)
+	if (!(l->plan = calloc(1, sizeof(*l->plan))))
 		return -ENOMEM;
-	err = probes_apply(obj, cfg->selected, cfg->debug, plan);
+	err = probes_apply(l->obj, cfg->selected, cfg->debug, l->plan);
 	if (!err)
-		err = rodata_set(obj, "event_probe", plan->event_probe, sizeof(plan->event_probe));
-	free(plan);
+		err = rodata_set(l->obj, "event_probe", l->plan->event_probe, sizeof(l->plan->event_probe));
 	return err;
 }
 
@@ -203,7 +209,7 @@ int loader_start(struct loader *l, const void *obj, size_t len, const struct tra
 		loader_err("the eBPF object lacks tracee's configuration (stale object? rebuild with --build-policy always)", err);
 		return err;
 	}
-	if ((err = select_probes(l->obj, cfg))) {
+	if ((err = select_probes(l, cfg))) {
 		loader_err("choosing the probes for the selected events failed", err);
 		return err;
 	}
@@ -219,7 +225,7 @@ int loader_start(struct loader *l, const void *obj, size_t len, const struct tra
 	l->stats_fd = map_fd(l->obj, "stats");
 	l->traced_fd = map_fd(l->obj, "traced_tgids");
 	l->task_fd = map_fd(l->obj, "task_info");
-	if ((err = select_events(map_fd(l->obj, "event_config"), cfg))) {
+	if ((err = select_events(map_fd(l->obj, "event_config"), cfg, l->plan))) {
 		loader_err("selecting events failed", err);
 		return err;
 	}
@@ -270,6 +276,8 @@ int loader_read_stats(struct loader *l, uint64_t out[STAT_MAX])
 
 void loader_close(struct loader *l)
 {
+	free(l->plan);
+	l->plan = NULL;
 	for (size_t i = 0; i < l->nlinks; i++)
 		bpf_link__destroy(l->links[i]);
 	l->nlinks = 0;

@@ -10,8 +10,11 @@
 
 #define LOADER_MAX_LINKS 64     /* every program of every chosen probe, plus the always-on ones */
 
+struct probe_plan;
+
 struct loader {
 	struct bpf_object *obj;
+	struct probe_plan *plan;        /* which probe serves each event; until attached */
 	struct bpf_link *links[LOADER_MAX_LINKS];
 	size_t nlinks;
 	int events_fd, stats_fd, traced_fd, task_fd;

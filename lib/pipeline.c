@@ -1,11 +1,10 @@
 /* pipeline.c - ring buffer -> decode -> printer. The kernel side wakes us
- * only when enough data is waiting, so each poll drains a batch; output goes
- * through one large buffer, flushed once per batch. */
+ * only when enough data is waiting, so each poll drains a batch; ring space
+ * is handed back and output flushed once per batch (ringbuf.c, outbuf.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <time.h>
-#include <bpf/libbpf.h>
 #include "decode.h"
 #include "loader.h"
 #include "pipeline.h"
@@ -22,7 +21,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int handle_record(void *ctx, void *data, size_t len)
+static int handle_record(void *ctx, const void *data, size_t len)
 {
 	struct pipeline *p = ctx;
 	struct event ev;
@@ -59,9 +58,7 @@ int pipeline_init(struct pipeline *p, int events_fd, const struct printer *print
 		container_cache_free(&p->containers);
 		return err;
 	}
-	p->rb = ring_buffer__new(events_fd, handle_record, p, NULL);
-	if (!p->rb) {
-		err = -errno;
+	if ((err = ringbuf_open(&p->rb, events_fd))) {
 		outbuf_free(&p->out);
 		container_cache_free(&p->containers);
 		return err;
@@ -94,14 +91,11 @@ static void report_running(struct pipeline *p)
 
 int pipeline_poll(struct pipeline *p, int timeout_ms)
 {
-	int n = ring_buffer__poll(p->rb, timeout_ms);
+	/* records submitted without a wake-up are found by draining anyway */
+	int n = ringbuf_wait(&p->rb, timeout_ms);
 
-	/* Records submitted without a wake-up are only found by consuming. */
-	if (n >= 0) {
-		int m = ring_buffer__consume(p->rb);
-
-		n = m < 0 ? m : n + m;
-	}
+	if (n >= 0 || n == -EINTR)
+		n = ringbuf_drain(&p->rb, handle_record, p);
 	if (p->capture)
 		capture_flush(p->capture);
 	outbuf_flush(&p->out);
@@ -117,8 +111,7 @@ void pipeline_free(struct pipeline *p)
 	if (p->printer && p->printer->close)
 		p->printer->close(&p->out);
 	outbuf_flush(&p->out);
-	ring_buffer__free(p->rb);
-	p->rb = NULL;
+	ringbuf_close(&p->rb);
 	outbuf_free(&p->out);
 	container_cache_free(&p->containers);
 }

@@ -5,11 +5,12 @@
 #include "capture.h"
 #include "container.h"
 #include "printer.h"
+#include "ringbuf.h"
 
 struct loader;
 
 struct pipeline {
-	struct ring_buffer *rb;
+	struct ringbuf rb;
 	const struct printer *printer;
 	struct outbuf out;
 	struct tracee_stats stats;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -118,6 +119,7 @@ struct probe_kernel {
 	int lsm_bpf;            /* -1: not read yet */
 	int kprobe_pmu;         /* perf type of the kprobe PMU; -1: none; -2: not read yet */
 	bool off[PROBE_KIND_MAX];       /* TRACEE_PROBES_OFF: kinds treated as refused */
+	const char *off_list;           /* ... and KIND:TARGET probes */
 	struct probe_result cache[PROBE_CACHE_MAX];
 	int ncache;
 };
@@ -138,8 +140,27 @@ struct probe_kernel *probe_kernel_new(struct bpf_object *obj, bool debug)
 	pk->debug = debug;
 	pk->lsm_bpf = -1;
 	pk->kprobe_pmu = -2;
-	probes_kinds_off(getenv("TRACEE_PROBES_OFF"), pk->off);
+	pk->off_list = getenv("TRACEE_PROBES_OFF");
+	probes_kinds_off(pk->off_list, pk->off);
 	return pk;
+}
+
+bool probes_target_off(const char *list, unsigned char kind, const char *target)
+{
+	size_t klen, tlen = strlen(target);
+
+	if (kind >= PROBE_KIND_MAX)
+		return false;
+	klen = strlen(kind_names[kind]);
+	for (const char *s = list; s && *s; ) {
+		size_t len = strcspn(s, ",");
+
+		if (len == klen + 1 + tlen && strncmp(s, kind_names[kind], klen) == 0 &&
+		    s[klen] == ':' && strncmp(s + klen + 1, target, tlen) == 0)
+			return true;
+		s += len + (s[len] == ',');
+	}
+	return false;
 }
 
 void probes_kinds_off(const char *list, bool off[PROBE_KIND_MAX])
@@ -278,6 +299,39 @@ static bool raw_tracepoint_works(const char *target)
 	return fd_close_ok(link);
 }
 
+/* A trace event (CATEGORY/NAME, as under tracefs events/) takes a program
+ * through a perf event opened on its id. */
+static int trace_event_open(const char *target)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+	struct perf_event_attr attr = { .size = sizeof(attr), .type = PERF_TYPE_TRACEPOINT };
+	char path[256], text[32] = "";
+	int fd;
+
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]) && !text[0]; i++)
+		if (snprintf(path, sizeof(path), "%s/events/%s/id", roots[i], target) >= (int)sizeof(path) ||
+		    read_small_file(path, text, sizeof(text)))
+			text[0] = '\0';
+	if (!text[0])
+		return -ENOENT;
+	attr.config = strtoull(text, NULL, 10);
+	fd = (int)syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static bool trace_event_works(const char *target)
+{
+	int prog = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, NULL, "GPL", ret0, 2, NULL);
+	int fd = prog < 0 ? -1 : trace_event_open(target);
+	bool ok = fd >= 0 && ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	if (prog >= 0)
+		close(prog);
+	return ok;
+}
+
 static bool kernel_check(struct probe_kernel *pk, unsigned char kind, const char *target)
 {
 	switch (kind) {
@@ -289,7 +343,7 @@ static bool kernel_check(struct probe_kernel *pk, unsigned char kind, const char
 	case PROBE_KPROBE:
 		return kprobe_works(pk, target);
 	case PROBE_TRACEPOINT:
-		return raw_tracepoint_works(target);
+		return strchr(target, '/') ? trace_event_works(target) : raw_tracepoint_works(target);
 	default:
 		return false;
 	}
@@ -306,7 +360,8 @@ static bool cached_check(struct probe_kernel *pk, unsigned char kind, const char
 	for (int i = 0; i < pk->ncache; i++)
 		if (pk->cache[i].kind == kind && strcmp(pk->cache[i].target, target) == 0)
 			return pk->cache[i].works;
-	works = !pk->off[kind] && kernel_check(pk, kind, target);
+	works = !pk->off[kind] && !probes_target_off(pk->off_list, kind, target) &&
+		kernel_check(pk, kind, target);
 	if (pk->debug)
 		fprintf(stderr, "tracee: probe %s:%s %s on this kernel\n",
 			kind < PROBE_KIND_MAX ? kind_names[kind] : "unknown", target,
@@ -334,15 +389,11 @@ static bool section_hook(const char *sec, unsigned char *kind, const char **targ
 
 	for (size_t i = 0; sec && i < sizeof(hooks) / sizeof(hooks[0]); i++) {
 		size_t n = strlen(hooks[i].prefix);
-		const char *slash;
 
 		if (strncmp(sec, hooks[i].prefix, n) != 0)
 			continue;
 		*kind = hooks[i].kind;
-		*target = sec + n;
-		slash = strrchr(*target, '/');  /* tracepoint/CATEGORY/NAME */
-		if (slash)
-			*target = slash + 1;
+		*target = sec + n;      /* tracepoint/CATEGORY/NAME keeps CATEGORY/NAME */
 		return **target != '\0';
 	}
 	return false;

@@ -41,9 +41,11 @@ int probe_describe(const struct probe_def *p, char *buf, size_t len);
 struct probe_kernel;
 struct probe_kernel *probe_kernel_new(struct bpf_object *obj, bool debug);
 /* TRACEE_PROBES_OFF=KIND[,KIND] (lsm, fentry, kprobe, tracepoint) makes the
- * probe check treat those kinds as refused: how a test on a kernel that has
+ * probe check treat those kinds as refused, and KIND:TARGET one probe
+ * (tracepoint:syscalls/sys_enter_execve): how a test on a kernel that has
  * them exercises the next probe in line, or an event left with none. */
 void probes_kinds_off(const char *list, bool off[PROBE_KIND_MAX]);
+bool probes_target_off(const char *list, unsigned char kind, const char *target);
 bool probe_kernel_works(const struct probe_def *p, void *probe_kernel);
 void probe_kernel_free(struct probe_kernel *pk);
 

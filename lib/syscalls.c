@@ -286,11 +286,17 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 57, .name = "fork", .sets = "default,syscalls,proc,proc_life", .argnum = 0 },
 	{ .id = 58, .name = "vfork", .sets = "default,syscalls,proc,proc_life", .argnum = 0 },
 	{ .id = 59, .name = "execve", .sets = "default,syscalls,proc,proc_life", .argnum = 3, .at_entry = true,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execve", "tracee_entry_execve" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
 		{ "const char*const*", "argv", ARG_STR_ARRAY, FMT_DEFAULT },
 		{ "const char*const*", "envp", ARG_STR_ARRAY, FMT_DEFAULT } } },
-	{ .id = 60, .name = "exit", .sets = "syscalls,proc,proc_life", .argnum = 1,
+	{ .id = 60, .name = "exit", .sets = "syscalls,proc,proc_life", .argnum = 1, .at_entry = true,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_exit", "tracee_entry_exit" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "status", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 61, .name = "wait4", .sets = "syscalls,proc,proc_life", .argnum = 4,
@@ -954,7 +960,10 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "int", "flags", ARG_INT, FMT_DEFAULT },
 		{ "const struct timespec*", "request", ARG_PTR, FMT_DEFAULT },
 		{ "struct timespec*", "remain", ARG_PTR, FMT_DEFAULT } } },
-	{ .id = 231, .name = "exit_group", .sets = "syscalls,proc,proc_life", .argnum = 1,
+	{ .id = 231, .name = "exit_group", .sets = "syscalls,proc,proc_life", .argnum = 1, .at_entry = true,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_exit_group", "tracee_entry_exit_group" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "status", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 232, .name = "epoll_wait", .sets = "syscalls,fs,fs_mux_io", .argnum = 4,
@@ -1458,6 +1467,9 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "union bpf_attr*", "attr", ARG_PTR, FMT_DEFAULT },
 		{ "unsigned int", "size", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 322, .name = "execveat", .sets = "default,syscalls,proc,proc_life", .argnum = 5, .at_entry = true,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execveat", "tracee_entry_execveat" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "dirfd", ARG_INT, FMT_DIRFD },
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },

@@ -247,7 +247,7 @@ out:
 		command_abort(&cmd);
 	if (pidfile[0])
 		unlink(pidfile);
-	if (pipe.rb)
+	if (pipe.rb.producer_pos)
 		pipeline_free(&pipe);
 	capture_close(capture, NULL, NULL);
 	loader_close(&l);

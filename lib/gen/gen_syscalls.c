@@ -682,6 +682,30 @@ static const char *src_comment(enum source s)
 	}
 }
 
+/* Emitted at the syscall's entry (bpf-src/syscalls.bpf.h): an exec, whose
+ * arguments a successful call replaces, and the calls that never return. */
+static bool is_at_entry(const char *name)
+{
+	static const char *const names[] = { "execve", "execveat", "exit", "exit_group" };
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Their entry comes from the syscall's own trace event (syscalls:
+ * sys_enter_NAME), whose handler tests one bit for every other syscall; the
+ * raw sys_enter tracepoint, which would run a program for every syscall, is
+ * the fallback. */
+static void emit_entry_probes(const char *name)
+{
+	printf(",\n\t  .probes = {\n"
+	       "\t\t{ PROBE_TRACEPOINT, false, \"syscalls/sys_enter_%s\", \"tracee_entry_%s\" },\n"
+	       "\t\t{ PROBE_TRACEPOINT, true, \"sys_enter\", \"tracee_sys_enter\" } }",
+	       name, name);
+}
+
 static void emit(int total, int n_tsv, int n_tracefs, int n_sig)
 {
 	struct utsname u;
@@ -705,9 +729,11 @@ static void emit(int total, int n_tsv, int n_tracefs, int n_sig)
 			printf("%s\t/* %s */\n", last == SRC_NONE ? "" : "\n", src_comment(r->src));
 			last = r->src;
 		}
-		bool at_entry = strcmp(r->name, "execve") == 0 || strcmp(r->name, "execveat") == 0;
+		bool at_entry = is_at_entry(r->name);
 		printf("\t{ .id = %d, .name = \"%s\", .sets = \"%s\", .argnum = %d%s",
 		       nr, r->name, r->sets, r->argnum, at_entry ? ", .at_entry = true" : "");
+		if (at_entry)
+			emit_entry_probes(r->name);
 		if (r->argnum == 0) {
 			printf(" },\n");
 			continue;

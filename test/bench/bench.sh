@@ -68,7 +68,7 @@ chmod 0700 "$WORK"
 INSTALL=$WORK/install
 trap 'rm -rf "$WORK"' EXIT
 
-now() { date +%s.%N; }
+now() { printf '%s\n' "$EPOCHREALTIME"; }
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", a - b }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.6f", a / b; else print "null" }'; }
 # ratio LOOP ITERATIONS BASE_LOOP BASE_ITERATIONS: time per syscall over the untraced one
@@ -97,26 +97,46 @@ HAVE_FILTER=0
 echo "bench: building the eBPF object once into $INSTALL" >&2
 "$TRACEE" --install-path "$INSTALL" --build-only >/dev/null || die "tracee cannot build its object"
 
+# The watcher runs beside the traced workload on a machine with few CPUs:
+# it forks nothing. nap is a sleep (a read that times out on a FIFO nobody
+# writes); the memory figures are read with builtins.
+mkfifo "$WORK/nap"
+exec {NAP}<>"$WORK/nap"
+nap() { read -rt "$1" -u "$NAP" _ || true; }
+
+# sample_memory PID: raises HWM and ANON (kB) to the process's current
+# VmHWM and RssAnon; fails once the process is gone.
+sample_memory() {
+    local key val _
+    [[ -r /proc/$1/status ]] || return 1
+    while read -r key val _; do
+        case $key in
+        VmHWM:) ((val > HWM)) && HWM=$val ;;
+        RssAnon:) ((val > ANON)) && ANON=$val ;;
+        esac
+    done 2>/dev/null <"/proc/$1/status" || return 1
+}
+
+# wait_ready OUTPUT_PATH: until tracee wrote its pid file; sets PID ("" if
+# tracee ($BG) exited first).
+wait_ready() {
+    local n
+    PID=""
+    for ((n = 0; n < 3000; n++)); do
+        [[ -s $1/tracee.pid ]] && { read -r PID <"$1/tracee.pid"; return; }
+        kill -0 "$BG" 2>/dev/null || return
+        nap 0.005
+    done
+}
+
 # watch_tracee OUTPUT_PATH START: waits for the pid file, then samples the
 # process's memory until it exits. Sets READY (s after START), HWM, ANON (kB).
 watch_tracee() {
-    local out=$1 start=$2 pid="" n
     READY=null HWM=0 ANON=0
-    for ((n = 0; n < 3000; n++)); do
-        [[ -s $out/tracee.pid ]] && { READY=$(sub "$(now)" "$start"); pid=$(<"$out/tracee.pid"); break; }
-        kill -0 "$BG" 2>/dev/null || return
-        sleep 0.005
-    done
-    [[ -n $pid ]] || return
-    while [[ -r /proc/$pid/status ]]; do
-        local s h a
-        s=$(cat "/proc/$pid/status" 2>/dev/null) || break
-        h=$(awk '/^VmHWM:/ { print $2 }' <<<"$s")
-        a=$(awk '/^RssAnon:/ { print $2 }' <<<"$s")
-        [[ -n $h ]] && ((h > HWM)) && HWM=$h
-        [[ -n $a ]] && ((a > ANON)) && ANON=$a
-        sleep 0.1
-    done
+    wait_ready "$1"
+    [[ -n $PID ]] || return
+    READY=$(sub "$(now)" "$2")
+    while sample_memory "$PID"; do nap 0.1; done
 }
 
 # tracee ARGS... in the background, watched; sets LOOP WALL EVENTS LOST READY HWM ANON.
@@ -164,7 +184,7 @@ row_nomatch() {
     "$TRACEE" --install-path "$INSTALL" --output-path "$out" -t process:all -f comm=nomatch \
         -o json "${ALL_SYSCALLS[@]}" >"$WORK/n.out" 2>"$WORK/n.err" &
     BG=$!
-    local n; for ((n = 0; n < 3000; n++)); do [[ -s $out/tracee.pid ]] && break; sleep 0.005; done
+    wait_ready "$out"
     "$WORKLOAD" "$ITER" 2>"$WORK/n.werr"
     kill -INT "$BG"; wait "$BG"
     WALL=$(sub "$(now)" "$start")

@@ -22,6 +22,9 @@ check() {
     if "$@" >/dev/null; then ok "$what"; else bad "$what"; fi
 }
 
+# absent ERE FILE: no line of FILE matches (for check).
+absent() { ! grep -Eq "$1" "$2"; }
+
 need_root() {
     if [[ $(id -u) != 0 ]]; then
         echo "skip: $0 needs root"; echo "0 passed, 0 failed"; exit 0

@@ -66,7 +66,9 @@ check "guest tracee loads the prebuilt object with --build-policy never" grep -E
     '^tracee: using /obj/tracee\.bpf\.6_1_0-[0-9]+-cloud-amd64\.[0-9_]+\.o \(in the install path\)$' \
     "$G/syscalls.err"
 check "guest tracee builds nothing" test -s "$G/syscalls.err" -a -z "$(grep building "$G/syscalls.err")"
-check "guest tracee attaches its programs" grep -q '^tracee: attached tracee_sys_enter ' "$G/syscalls.err"
+check "guest tracee attaches its programs" grep -q '^tracee: attached tracee_sys_exit ' "$G/syscalls.err"
+check "guest: execve comes from its own syscall trace event" grep -qx \
+    'tracee: event execve served by tracepoint:syscalls/sys_enter_execve' "$G/syscalls.err"
 check "guest counters: events, none lost" grep -Eq 'events: [1-9][0-9]*, lost: 0, errors: 0' "$G/syscalls.err"
 
 # The slim install: no object, no build plugin - each said in one line.

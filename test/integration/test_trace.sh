@@ -48,6 +48,29 @@ check "table header" test "$(head -1 "$WORK/table")" = \
 check "table row for cat" grep -Eq \
     '^[0-9]+\.[0-9]{6} +0 +cat +[0-9]+ +[0-9]+ +[0-9]+ +openat +dirfd: AT_FDCWD, pathname: /etc/hostname, flags: O_RDONLY, ' "$WORK/table"
 
+# exec and exit are made at syscall entry, by their own syscall trace events:
+# the raw sys_enter program, which would run at every syscall, stays out.
+# With those trace events refused, sys_enter serves them: the same records.
+entry_records() { # OUT: execve and exit_group of sh -c 'exec sh -c "exit 3"' (as JSON)
+    tracee --debug -o json -e execve,exit_group -- /bin/sh -c 'exec /bin/sh -c "exit 3"' >"$WORK/$1.json" \
+        2>"$WORK/$1.err"
+    jq -c -s 'map([.eventName, .returnValue, (.args | map(.value) | del(.[2]))])' "$WORK/$1.json" \
+        >"$WORK/$1.sel"
+}
+entry_records entry
+check "execve and exit_group: from their syscall trace events" grep -qx \
+    'tracee: event exit_group served by tracepoint:syscalls/sys_enter_exit_group' "$WORK/entry.err"
+check "execve and exit_group: sys_enter not attached" absent '^tracee: attached tracee_sys_enter ' \
+    "$WORK/entry.err"
+check "execve and exit_group: two execs, then exit_group(3)" jq -e '. == [
+    ["execve", 0, ["/bin/sh", ["/bin/sh", "-c", "exec /bin/sh -c \"exit 3\""]]],
+    ["execve", 0, ["/bin/sh", ["/bin/sh", "-c", "exit 3"]]], ["exit_group", 0, [3]]]' "$WORK/entry.sel"
+TRACEE_PROBES_OFF=tracepoint:syscalls/sys_enter_execve,tracepoint:syscalls/sys_enter_exit_group \
+    entry_records fallback
+check "with their trace events refused: served by sys_enter" grep -qx \
+    'tracee: event execve served by tracepoint:sys_enter (fallback)' "$WORK/fallback.err"
+check "with their trace events refused: the same records" cmp "$WORK/entry.sel" "$WORK/fallback.sel"
+
 # pid file exists while tracing, removed at exit
 tracee -e openat -- sh -c "cat $OUTPUT/tracee.pid >$WORK/pidfile" >/dev/null 2>&1
 check "tracee.pid written while tracing" grep -Eq '^[0-9]+$' "$WORK/pidfile"

@@ -118,6 +118,41 @@ static void test_fallback_kernel(void)
 	CHECK(!probes_prog_wanted(&plan, "tracee_fexit_vfs_write"));
 	CHECK(!probes_prog_wanted(&plan, "tracee_kretprobe_vfs_write"));
 	/* programs no probe names are the always-on ones */
+	CHECK(probes_prog_wanted(&plan, "tracee_sys_exit"));
+	/* sys_enter runs at every syscall: loaded only when an event chose it */
+	CHECK(!probes_prog_wanted(&plan, "tracee_sys_enter"));
+}
+
+/* exec and exit are made at syscall entry: from their own syscall trace
+ * event, else from the raw sys_enter tracepoint, which then loads. */
+static void test_entry_events(void)
+{
+	struct fake_kernel k = { .works = { [PROBE_TRACEPOINT] = true } };
+	static struct probe_plan plan;
+	static bool selected[TRACEE_MAX_EVENTS];
+
+	memset(selected, 0, sizeof(selected));
+	selected[ev("execve")->id] = selected[ev("exit_group")->id] = true;
+	selected[ev("openat")->id] = true;
+	probes_plan(&plan, selected, fake_works, &k);
+	CHECK_STR(chosen(&plan, "execve"), "tracepoint:syscalls/sys_enter_execve");
+	CHECK_STR(chosen(&plan, "exit_group"), "tracepoint:syscalls/sys_enter_exit_group");
+	CHECK(probes_prog_wanted(&plan, "tracee_entry_execve"));
+	CHECK(!probes_prog_wanted(&plan, "tracee_entry_execveat"));    /* not selected */
+	CHECK(!probes_prog_wanted(&plan, "tracee_sys_enter"));
+
+	k.missing_target = "syscalls/sys_enter_execve";
+	probes_plan(&plan, selected, fake_works, &k);
+	CHECK_STR(chosen(&plan, "execve"), "tracepoint:sys_enter (fallback)");
+	CHECK(!probes_prog_wanted(&plan, "tracee_entry_execve"));
+	CHECK(probes_prog_wanted(&plan, "tracee_entry_exit_group"));
+	CHECK(probes_prog_wanted(&plan, "tracee_sys_enter"));
+
+	k.missing_target = NULL;
+	memset(selected, 0, sizeof(selected));
+	selected[ev("sys_enter")->id] = true;
+	probes_plan(&plan, selected, fake_works, &k);
+	CHECK_STR(chosen(&plan, "sys_enter"), "tracepoint:sys_enter");
 	CHECK(probes_prog_wanted(&plan, "tracee_sys_enter"));
 }
 
@@ -230,6 +265,17 @@ static void test_kinds_off(void)
 	CHECK(off[PROBE_TRACEPOINT] && !off[PROBE_KPROBE] && !off[PROBE_LSM]);
 	probes_kinds_off(NULL, off);
 	CHECK(!off[PROBE_LSM] && !off[PROBE_TRACEPOINT]);
+	/* one probe: KIND:TARGET, which turns no kind off */
+	probes_kinds_off("tracepoint:syscalls/sys_enter_execve", off);
+	CHECK(!off[PROBE_TRACEPOINT]);
+	CHECK(probes_target_off("lsm,tracepoint:syscalls/sys_enter_execve", PROBE_TRACEPOINT,
+				"syscalls/sys_enter_execve"));
+	CHECK(!probes_target_off("tracepoint:syscalls/sys_enter_execve", PROBE_TRACEPOINT,
+				 "syscalls/sys_enter_exit"));
+	CHECK(!probes_target_off("tracepoint:syscalls/sys_enter_exit", PROBE_TRACEPOINT,
+				 "syscalls/sys_enter_exit_group"));
+	CHECK(!probes_target_off("kprobe:sys_enter", PROBE_TRACEPOINT, "sys_enter"));
+	CHECK(!probes_target_off(NULL, PROBE_TRACEPOINT, "sys_enter"));
 }
 
 int main(void)
@@ -238,6 +284,7 @@ int main(void)
 	test_first_working_in_order();
 	test_describe();
 	test_fallback_kernel();
+	test_entry_events();
 	test_full_kernel();
 	test_nothing_loads();
 	test_prog_lists();

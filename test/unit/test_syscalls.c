@@ -62,7 +62,7 @@ static void test_shape(void)
 		}
 		at_entry += d->at_entry;
 	}
-	CHECK_INT(at_entry, 2); /* execve and execveat */
+	CHECK_INT(at_entry, 4); /* execve, execveat, exit, exit_group */
 }
 
 static void test_v031_rows(void)
