@@ -160,8 +160,9 @@ static __always_inline __u32 store__int_pair(struct scratch *s, __u32 off, const
 }
 
 /* A syscall's six register arguments, each read as the event table says.
- * Called once the header (with the return value) is filled in. */
-static __always_inline __u32 store__syscall_args(struct scratch *s, __u32 off,
+ * Called once the header (with the return value) is filled in. Not inlined:
+ * its six-way unrolled switch would be copied into every syscall program. */
+static __noinline __u32 store__syscall_args(struct scratch *s, __u32 off,
 						 const struct event_config *cfg, const __u64 *args)
 {
 	struct event_header *h = (struct event_header *)s->buf;

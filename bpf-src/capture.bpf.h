@@ -125,7 +125,7 @@ static __always_inline struct capture_head *capture__head(struct scratch *s)
 static __always_inline struct task_info *capture__traced_task(void)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct task_info *ti = filter__task_info((__u32)pid_tgid, pid_tgid >> 32);
+	struct task_info *ti = filter__task_info((__u32)pid_tgid);
 
 	return ti && ti->traced ? ti : NULL;
 }

@@ -160,29 +160,12 @@ static __always_inline void filter__fill_context(struct task_info *ti, struct ta
 	task__uts_name(task, ti->uts_name, sizeof(ti->uts_name));
 }
 
-/* This thread's task_info, created (with its trace decision) on first sight.
- * NULL when the map is full: the thread goes untraced and an error is counted. */
-static __always_inline struct task_info *filter__task_info(__u32 tid, __u32 tgid)
-{
-	struct task_info *ti = bpf_map_lookup_elem(&task_info, &tid);
-	struct task_struct *task;
-	struct task_info fresh = {};
-
-	if (ti)
-		return ti;
-	task = task__current();
-	fresh.traced = filter__task_traced(task, tgid);
-	if (fresh.traced)
-		filter__fill_context(&fresh, task);
-	if (bpf_map_update_elem(&task_info, &tid, &fresh, BPF_NOEXIST) && bpf_map_lookup_elem(&task_info, &tid) == NULL) {
-		stats__inc(STAT_ERRORS);
-		return NULL;
-	}
-	return bpf_map_lookup_elem(&task_info, &tid);
-}
-
-/* Decide again for the current thread (exec, comm, uid or namespace change). */
-static __always_inline void filter__redecide(struct task_info *ti)
+/* The decision (and, when traced, the header context) for the current
+ * thread, into ti: a map value (deciding again, after an exec or a change
+ * of comm, uid or namespace) or a fresh one on the stack. One copy for
+ * every program that calls it, rather than one inlined into each: the
+ * decision is the biggest code in the object and runs once per thread. */
+static __noinline int filter__decide(struct task_info *ti)
 {
 	struct task_struct *task = task__current();
 
@@ -190,6 +173,24 @@ static __always_inline void filter__redecide(struct task_info *ti)
 	ti->traced = filter__task_traced(task, bpf_get_current_pid_tgid() >> 32);
 	if (ti->traced)
 		filter__fill_context(ti, task);
+	return 0;
+}
+
+/* This thread's task_info, created (with its trace decision) on first sight.
+ * NULL when the map is full: the thread goes untraced and an error is counted. */
+static __always_inline struct task_info *filter__task_info(__u32 tid)
+{
+	struct task_info *ti = bpf_map_lookup_elem(&task_info, &tid);
+	struct task_info fresh = {};
+
+	if (ti)
+		return ti;
+	filter__decide(&fresh);
+	if (bpf_map_update_elem(&task_info, &tid, &fresh, BPF_NOEXIST) && bpf_map_lookup_elem(&task_info, &tid) == NULL) {
+		stats__inc(STAT_ERRORS);
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&task_info, &tid);
 }
 
 /* At a syscall's exit: whether it may have changed what the filter looks at. */

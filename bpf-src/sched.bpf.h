@@ -33,7 +33,7 @@ static __always_inline struct task_info *sched__traced(__u32 event)
 
 	if (!event__selected(event))
 		return NULL;
-	ti = filter__task_info((__u32)id, id >> 32);
+	ti = filter__task_info((__u32)id);
 	return ti && ti->traced ? ti : NULL;
 }
 
@@ -142,11 +142,11 @@ SEC("raw_tracepoint/sched_process_exec")
 int tracee_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct task_info *ti = filter__task_info((__u32)id, id >> 32);
+	struct task_info *ti = filter__task_info((__u32)id);
 
 	if (!ti)
 		return 0;
-	filter__redecide(ti);
+	filter__decide(ti);
 	if (ti->traced && event__selected(EVENT_SCHED_PROCESS_EXEC))
 		sched__emit_exec(ti, (struct linux_binprm *)ctx->args[2]);
 	return 0;

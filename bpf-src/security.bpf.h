@@ -54,7 +54,7 @@ static __always_inline bool probe__serves(__u32 id, __u8 kind)
 static __always_inline struct task_info *sec__traced(void)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct task_info *ti = filter__task_info((__u32)id, id >> 32);
+	struct task_info *ti = filter__task_info((__u32)id);
 
 	return ti && ti->traced ? ti : NULL;
 }
@@ -316,9 +316,10 @@ static __always_inline __u64 vma__flags(struct vm_area_struct *vma)
 }
 
 /* One helper per hook, shared by its LSM, fentry, kprobe and tracepoint programs;
- * kind says which of them is running, so that only the selected one reports. */
+ * kind says which of them is running, so that only the selected one reports.
+ * Each is compiled once, not into each of its programs. */
 
-static __always_inline void bprm__check(__u8 kind, struct linux_binprm *bprm)
+static __noinline void bprm__check(__u8 kind, struct linux_binprm *bprm)
 {
 	struct task_info *ti;
 
@@ -326,7 +327,7 @@ static __always_inline void bprm__check(__u8 kind, struct linux_binprm *bprm)
 		sec__emit_file(ti, EVENT_SECURITY_BPRM_CHECK, READ_KERN(bprm->file));
 }
 
-static __always_inline void file__open(__u8 kind, struct file *file)
+static __noinline void file__open(__u8 kind, struct file *file)
 {
 	struct task_info *ti;
 
@@ -334,7 +335,7 @@ static __always_inline void file__open(__u8 kind, struct file *file)
 		sec__emit_file(ti, EVENT_SECURITY_FILE_OPEN, file);
 }
 
-static __always_inline void inode__unlink(__u8 kind, struct dentry *dentry)
+static __noinline void inode__unlink(__u8 kind, struct dentry *dentry)
 {
 	struct task_info *ti;
 
@@ -342,7 +343,7 @@ static __always_inline void inode__unlink(__u8 kind, struct dentry *dentry)
 		sec__emit_unlink(ti, vfs__dentry_str(dentry));
 }
 
-static __always_inline void mmap__check(__u8 kind, unsigned long prot)
+static __noinline void mmap__check(__u8 kind, unsigned long prot)
 {
 	struct task_info *ti;
 
@@ -351,7 +352,7 @@ static __always_inline void mmap__check(__u8 kind, unsigned long prot)
 		sec__emit_mem_alert(ti, ALERT_MMAP_W_X);
 }
 
-static __always_inline void mprotect__check(__u8 kind, struct vm_area_struct *vma,
+static __noinline void mprotect__check(__u8 kind, struct vm_area_struct *vma,
 					    unsigned long reqprot)
 {
 	struct task_info *ti;
@@ -364,7 +365,7 @@ static __always_inline void mprotect__check(__u8 kind, struct vm_area_struct *vm
 		sec__emit_mem_alert(ti, alert);
 }
 
-static __always_inline void cap__check(__u8 kind, int cap, unsigned int opts)
+static __noinline void cap__check(__u8 kind, int cap, unsigned int opts)
 {
 	struct task_info *ti;
 

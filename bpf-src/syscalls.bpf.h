@@ -67,7 +67,7 @@ static __always_inline void syscall__emit_at_entry(__u32 nr, const __u64 *args)
 
 	if (!cfg)
 		return;
-	ti = filter__task_info((__u32)pid_tgid, pid_tgid >> 32);
+	ti = filter__task_info((__u32)pid_tgid);
 	if (ti && ti->traced)
 		syscall__emit(ti, cfg, nr, args, 0);
 }
@@ -88,7 +88,7 @@ int tracee_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	}
 	if (!event__selected(EVENT_SYS_ENTER))
 		return 0;
-	ti = filter__task_info((__u32)pid_tgid, pid_tgid >> 32);
+	ti = filter__task_info((__u32)pid_tgid);
 	if (ti && ti->traced)
 		syscall__emit_raw(ti, EVENT_SYS_ENTER, (__s32)nr, 0);
 	return 0;
@@ -133,7 +133,7 @@ static __always_inline struct task_info *syscall__exit_task(struct pt_regs *regs
 	bool traced;
 
 	if (!ti) {
-		filter__task_info(tid, pid_tgid >> 32);
+		filter__task_info(tid);
 		return NULL;
 	}
 	if (!ti->traced && !ti->recheck && !(filter_cfg.active & FILTER_SYSCALL_DYNAMIC))
@@ -141,7 +141,7 @@ static __always_inline struct task_info *syscall__exit_task(struct pt_regs *regs
 	*nr = syscall__read_regs(args, regs);
 	if (ti->recheck || filter__changed_by(*nr)) {
 		traced = ti->traced;
-		filter__redecide(ti);
+		filter__decide(ti);
 		if (!traced)
 			return NULL;
 	}

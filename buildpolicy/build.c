@@ -240,7 +240,7 @@ int bp_build(const struct buildpolicy_opts *o, const struct bp_location *loc, co
 	struct request r = { 0 };
 	struct plugin pl = { 0 };
 	char hash[17], reason[BP_REASON_MAX];
-	double start = now_s();
+	double start = now_s(), t_plugin, t_types, t_compile;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -250,8 +250,10 @@ int bp_build(const struct buildpolicy_opts *o, const struct bp_location *loc, co
 	}
 	if ((err = plugin_load(o, loc, &pl)))
 		return err;
+	t_plugin = now_s();
 	if ((err = bp_kernel_types(o, loc, &kt)))
 		return err;
+	t_types = now_s();
 	buildpolicy_source_hash(hash);
 	if ((err = request_make(&r, &kt, hash))) {
 		if (err == -ENOMEM)
@@ -278,6 +280,7 @@ int bp_build(const struct buildpolicy_opts *o, const struct bp_location *loc, co
 		.debug = o->debug,
 	};
 	err = pl.compile(&req, &res);
+	t_compile = now_s();
 	if (err || !res.obj || !res.obj_len) {
 		if (res.diagnostics && *res.diagnostics) {
 			fputs(res.diagnostics, stderr);
@@ -308,6 +311,9 @@ int bp_build(const struct buildpolicy_opts *o, const struct bp_location *loc, co
 	strcpy(out->path, target);
 	out->built = true;
 	bp_err("built %s in %.2f s", target, now_s() - start);
+	if (o->debug)
+		bp_err("build time: plugin %.2f s, kernel types %.2f s, compile %.2f s, check and write %.2f s",
+		       t_plugin - start, t_types - t_plugin, t_compile - t_types, now_s() - t_compile);
 out:
 	if (pl.free)
 		pl.free(&res);
