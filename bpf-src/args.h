@@ -74,42 +74,61 @@ static __always_inline __u32 store__array_elem(struct scratch *s, __u32 off, con
 	return off + 4 + len;
 }
 
+/* Where a bpf_loop over a user array of strings stands. The loop's body is
+ * then verified once, not once per element (an unrolled loop made each
+ * program that stores argv cost the verifier tens of milliseconds). The
+ * record is the CPU's scratch buffer (scratch__get). */
+struct str_array_cursor {
+	const char *const *uarr;
+	__u32 off;
+	__u32 count;
+	bool cut;
+};
+
+static long store__str_array_elem(__u64 i, void *ctx)
+{
+	struct str_array_cursor *c = ctx;
+	struct scratch *s = scratch__get();
+	const char *p = NULL;
+	__u32 next;
+
+	if (!s || bpf_probe_read_user(&p, sizeof(p), &c->uarr[i]) || !p)
+		return 1;
+	if (i == TRACEE_ARGV_MAX || c->off > ARGS_ROOM) {
+		c->cut = true;
+		return 1;
+	}
+	next = store__array_elem(s, c->off, p);
+	if (!next)
+		return 1;
+	c->off = next;
+	c->count++;
+	return 0;
+}
+
 /* argv/envp: up to TRACEE_ARGV_MAX elements; a cut array ends with "...".
- * ARGS_ROOM leaves room for one whole element plus the marker. */
+ * ARGS_ROOM leaves room for one whole element plus the marker. s must be
+ * the scratch buffer. */
 static __always_inline __u32 store__str_array(struct scratch *s, __u32 off, const char *const *uarr)
 {
-	__u32 start = off__bound(off), count = 0, next, len = 3;
-	const char *p = NULL;
-	bool cut = false;
-	int i;
+	struct str_array_cursor c = { .uarr = uarr };
+	__u32 start = off__bound(off), len = 3;
 
 	if (start > ARGS_ROOM || !uarr)
 		return store__none(s, start);
-	off = start + 5;
-	for (i = 0; i < TRACEE_ARGV_MAX; i++) {
-		if (bpf_probe_read_user(&p, sizeof(p), &uarr[i]) || !p)
-			break;
-		if (off > ARGS_ROOM) {
-			cut = true;
-			break;
-		}
-		next = store__array_elem(s, off, p);
-		if (!next)
-			break;
-		off = next;
-		count++;
-	}
-	if (i == TRACEE_ARGV_MAX && !bpf_probe_read_user(&p, sizeof(p), &uarr[i]) && p)
-		cut = true;
-	if (cut) {
+	c.off = start + 5;
+	/* one round more than elements kept: an element there means a cut */
+	bpf_loop(TRACEE_ARGV_MAX + 1, store__str_array_elem, &c, 0);
+	off = c.off;
+	if (c.cut) {
 		off = off__bound(off);
 		__builtin_memcpy(&s->buf[off], &len, sizeof(len));
 		__builtin_memcpy(&s->buf[off + 4], "...", 3);
 		off += 7;
-		count++;
+		c.count++;
 	}
 	s->buf[start] = ARG_STR_ARRAY;
-	__builtin_memcpy(&s->buf[start + 1], &count, sizeof(count));
+	__builtin_memcpy(&s->buf[start + 1], &c.count, sizeof(c.count));
 	return off;
 }
 
@@ -159,48 +178,32 @@ static __always_inline __u32 store__int_pair(struct scratch *s, __u32 off, const
 	return off + 1 + 2 * sizeof(__s32);
 }
 
-/* A syscall's six register arguments, each read as the event table says.
- * Called once the header (with the return value) is filled in. Not inlined:
- * its six-way unrolled switch would be copied into every syscall program. */
-static __noinline __u32 store__syscall_args(struct scratch *s, __u32 off,
-						 const struct event_config *cfg, const __u64 *args)
+/* One syscall argument, read as its kind says. A sockaddr's length is the
+ * argument after it (next), a pointer when the kernel fills the address in. */
+static __always_inline __u32 store__syscall_arg(struct scratch *s, __u32 off, __u8 kind, __u64 v,
+						__u64 next, __u8 next_kind)
 {
-	struct event_header *h = (struct event_header *)s->buf;
-	int i;
+	__s64 ret = ((struct event_header *)s->buf)->retval;
 
-	for (i = 0; i < 6; i++) {
-		if (i >= cfg->argnum)
-			break;
-		switch (cfg->kinds[i]) {
-		case ARG_INT:
-		case ARG_UINT:
-			off = store__u32(s, off, cfg->kinds[i], (__u32)args[i]);
-			break;
-		case ARG_LONG:
-		case ARG_ULONG:
-		case ARG_PTR:
-			off = store__u64(s, off, cfg->kinds[i], args[i]);
-			break;
-		case ARG_STR:
-			off = store__str(s, off, (const void *)args[i], true);
-			break;
-		case ARG_STR_ARRAY:
-			off = store__str_array(s, off, (const char *const *)args[i]);
-			break;
-		case ARG_SOCKADDR:
-			off = store__sockaddr(s, off, (const void *)args[i],
-					      i < 5 ? args[i + 1] : 0, cfg->kinds[i + 1] == ARG_PTR,
-					      h->retval);
-			break;
-		case ARG_INT_PAIR:
-			off = store__int_pair(s, off, (const void *)args[i], h->retval);
-			break;
-		default:
-			off = store__none(s, off);
-		}
-		h->argnum++;
+	switch (kind) {
+	case ARG_INT:
+	case ARG_UINT:
+		return store__u32(s, off, kind, (__u32)v);
+	case ARG_LONG:
+	case ARG_ULONG:
+	case ARG_PTR:
+		return store__u64(s, off, kind, v);
+	case ARG_STR:
+		return store__str(s, off, (const void *)v, true);
+	case ARG_STR_ARRAY:
+		return store__str_array(s, off, (const char *const *)v);
+	case ARG_SOCKADDR:
+		return store__sockaddr(s, off, (const void *)v, next, next_kind == ARG_PTR, ret);
+	case ARG_INT_PAIR:
+		return store__int_pair(s, off, (const void *)v, ret);
+	default:
+		return store__none(s, off);
 	}
-	return off;
 }
 
 #endif

@@ -162,6 +162,26 @@ static int fill_filters(struct loader *l, const struct tracee_config *cfg)
 	return 0;
 }
 
+/* A trace event program goes on the perf event its probe check opened. */
+static struct bpf_link *attach_one(struct loader *l, struct bpf_program *prog)
+{
+	const char *sec = bpf_program__section_name(prog);
+	struct bpf_link *link;
+	int fd;
+
+	if (bpf_program__type(prog) != BPF_PROG_TYPE_TRACEPOINT || strncmp(sec, "tracepoint/", 11) ||
+	    (fd = probes_take_trace_fd(l->plan, sec + 11)) < 0)
+		return bpf_program__attach(prog);
+	link = bpf_program__attach_perf_event(prog, fd);
+	if (!link) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+	}
+	return link;
+}
+
 static int attach_all(struct loader *l)
 {
 	struct bpf_program *prog;
@@ -173,7 +193,7 @@ static int attach_all(struct loader *l)
 			continue;
 		if (l->nlinks == LOADER_MAX_LINKS)
 			return -E2BIG;
-		link = bpf_program__attach(prog);
+		link = attach_one(l, prog);
 		if (!link)
 			return -errno;
 		l->links[l->nlinks++] = link;
@@ -276,6 +296,8 @@ int loader_read_stats(struct loader *l, uint64_t out[STAT_MAX])
 
 void loader_close(struct loader *l)
 {
+	if (l->plan)
+		probes_plan_release(l->plan);
 	free(l->plan);
 	l->plan = NULL;
 	for (size_t i = 0; i < l->nlinks; i++)

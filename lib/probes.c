@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -122,6 +121,8 @@ struct probe_kernel {
 	const char *off_list;           /* ... and KIND:TARGET probes */
 	struct probe_result cache[PROBE_CACHE_MAX];
 	int ncache;
+	struct probe_trace_fd trace_fds[PROBE_TRACE_FDS];      /* opened by the checks */
+	int ntrace_fds;
 };
 
 /* r0 = 0; exit: accepted by every program type used here. */
@@ -180,8 +181,33 @@ void probe_kernel_free(struct probe_kernel *pk)
 {
 	if (!pk)
 		return;
+	for (int i = 0; i < pk->ntrace_fds; i++)
+		close(pk->trace_fds[i].fd);
 	btf__free(pk->vmlinux);
 	free(pk);
+}
+
+int probes_take_trace_fd(struct probe_plan *plan, const char *target)
+{
+	for (int i = 0; i < plan->ntrace_fds; i++) {
+		struct probe_trace_fd *t = &plan->trace_fds[i];
+
+		if (t->fd >= 0 && strcmp(t->target, target) == 0) {
+			int fd = t->fd;
+
+			t->fd = -1;
+			return fd;
+		}
+	}
+	return -1;
+}
+
+void probes_plan_release(struct probe_plan *plan)
+{
+	for (int i = 0; i < plan->ntrace_fds; i++)
+		if (plan->trace_fds[i].fd >= 0)
+			close(plan->trace_fds[i].fd);
+	plan->ntrace_fds = 0;
 }
 
 static int read_small_file(const char *path, char *buf, size_t len)
@@ -319,17 +345,25 @@ static int trace_event_open(const char *target)
 	return fd < 0 ? -errno : fd;
 }
 
-static bool trace_event_works(const char *target)
+/* The perf event opened is kept for the attach (probes_take_trace_fd):
+ * closing one has the kernel unregister the trace event and wait for every
+ * CPU to leave it, about 50 ms here, each. */
+static bool trace_event_works(struct probe_kernel *pk, const char *target)
 {
 	int prog = bpf_prog_load(BPF_PROG_TYPE_TRACEPOINT, NULL, "GPL", ret0, 2, NULL);
 	int fd = prog < 0 ? -1 : trace_event_open(target);
-	bool ok = fd >= 0 && ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog) == 0;
 
-	if (fd >= 0)
-		close(fd);
 	if (prog >= 0)
 		close(prog);
-	return ok;
+	if (fd < 0)
+		return false;
+	if (pk->ntrace_fds == PROBE_TRACE_FDS || strlen(target) >= sizeof(pk->trace_fds[0].target)) {
+		close(fd);
+		return true;
+	}
+	strcpy(pk->trace_fds[pk->ntrace_fds].target, target);
+	pk->trace_fds[pk->ntrace_fds++].fd = fd;
+	return true;
 }
 
 static bool kernel_check(struct probe_kernel *pk, unsigned char kind, const char *target)
@@ -343,7 +377,7 @@ static bool kernel_check(struct probe_kernel *pk, unsigned char kind, const char
 	case PROBE_KPROBE:
 		return kprobe_works(pk, target);
 	case PROBE_TRACEPOINT:
-		return strchr(target, '/') ? trace_event_works(target) : raw_tracepoint_works(target);
+		return strchr(target, '/') ? trace_event_works(pk, target) : raw_tracepoint_works(target);
 	default:
 		return false;
 	}
@@ -467,6 +501,9 @@ int probes_apply(struct bpf_object *obj, const bool *selected, bool debug, struc
 	if (!pk)
 		return -ENOMEM;
 	probes_plan(plan, selected, probe_kernel_works, pk);
+	memcpy(plan->trace_fds, pk->trace_fds, sizeof(plan->trace_fds));
+	plan->ntrace_fds = pk->ntrace_fds;
+	pk->ntrace_fds = 0;
 	probe_kernel_free(pk);
 	bpf_object__for_each_program(prog, obj) {
 		if (probes_prog_wanted(plan, bpf_program__name(prog)))

@@ -11,11 +11,21 @@
 
 struct bpf_object;
 
+#define PROBE_TRACE_FDS 16
+
+/* A trace event (CATEGORY/NAME) the check opened as a perf event. */
+struct probe_trace_fd {
+	char target[64];
+	int fd;                 /* -1 once taken */
+};
+
 /* What the loader does with the choice. */
 struct probe_plan {
 	const struct probe_def *chosen[TRACEE_MAX_EVENTS];     /* NULL: no choice made */
 	bool unserved[TRACEE_MAX_EVENTS];       /* selected, has probes, none loads */
 	unsigned char event_probe[TRACEE_PROBED_EVENTS];        /* rodata: enum probe_kind */
+	struct probe_trace_fd trace_fds[PROBE_TRACE_FDS];       /* kept for the attach */
+	int ntrace_fds;
 };
 
 /* Does this kernel load probe p? ctx is the caller's. */
@@ -48,6 +58,13 @@ void probes_kinds_off(const char *list, bool off[PROBE_KIND_MAX]);
 bool probes_target_off(const char *list, unsigned char kind, const char *target);
 bool probe_kernel_works(const struct probe_def *p, void *probe_kernel);
 void probe_kernel_free(struct probe_kernel *pk);
+
+/* The perf event the check opened on trace event target, now the caller's
+ * to attach a program to (closing one costs the kernel an unregister and a
+ * wait); -1 when there is none. */
+int probes_take_trace_fd(struct probe_plan *plan, const char *target);
+/* Close the ones nobody took. */
+void probes_plan_release(struct probe_plan *plan);
 
 /* All of it for the loader: plan, autoload set on obj's programs, --debug
  * lines ("tracee: event X served by KIND:TARGET") and one warning per event
