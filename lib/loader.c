@@ -1,6 +1,7 @@
 /* loader.c - the libbpf side of tracee: open -> configure -> load ->
  * select events -> attach, with one cleanup path (loader_close). */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -294,14 +295,36 @@ int loader_read_stats(struct loader *l, uint64_t out[STAT_MAX])
 	return 0;
 }
 
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+/* Detaching from a trace event has the kernel wait until no CPU can be in
+ * it (about 50 ms here, each): one thread per link makes the waits overlap. */
+static void destroy_links(struct bpf_link **links, size_t n)
+{
+	pthread_t threads[LOADER_MAX_LINKS];
+	bool started[LOADER_MAX_LINKS];
+
+	for (size_t i = 0; i < n; i++) {
+		started[i] = pthread_create(&threads[i], NULL, destroy_link, links[i]) == 0;
+		if (!started[i])
+			bpf_link__destroy(links[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (started[i])
+			pthread_join(threads[i], NULL);
+}
+
 void loader_close(struct loader *l)
 {
 	if (l->plan)
 		probes_plan_release(l->plan);
 	free(l->plan);
 	l->plan = NULL;
-	for (size_t i = 0; i < l->nlinks; i++)
-		bpf_link__destroy(l->links[i]);
+	destroy_links(l->links, l->nlinks);
 	l->nlinks = 0;
 	bpf_object__close(l->obj);
 	l->obj = NULL;
