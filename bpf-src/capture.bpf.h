@@ -7,8 +7,10 @@
  * says how many bytes went out, by reading the process's own buffers in
  * chunks; the file is the one behind the descriptor (vfs.h), so a renamed or
  * replaced path cannot mislead. mprotect is looked at on entry (was the region
- * writable?) and captured at exit. User space loads these programs only with
- * --capture and fills capture_config after load. x86_64 syscall numbers. */
+ * writable?) and captured at exit. The exit side is a hook of the one
+ * sys_exit program (syscalls.bpf.h), verified only when capture_kinds asks
+ * for it; the other programs here are loaded only with --capture. User space
+ * fills capture_config after load. x86_64 syscall numbers. */
 #ifndef TRACEE_CAPTURE_BPF_H
 #define TRACEE_CAPTURE_BPF_H
 
@@ -41,6 +43,9 @@
 
 #define CAP_DATA_OFF    (sizeof(struct event_header) + sizeof(struct capture_head))
 #define CAP_MEM_LOOPS   (CAPTURE_MEM_MAX / CAPTURE_CHUNK)
+
+/* --capture's kinds (CAPTURE_*), set before load. */
+const volatile __u32 capture_kinds = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -504,34 +509,30 @@ int tracee_capture_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
-SEC("raw_tracepoint/sys_exit")
-int tracee_capture_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+/* sys_exit of a traced thread (syscalls.bpf.h): writes, mprotect, mmap. */
+static __always_inline void capture__sys_exit(struct task_info *ti, struct pt_regs *regs, __u32 nr,
+					      __s64 ret)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
-	__s64 ret = (__s64)ctx->args[1];
-	__u32 nr = (__u32)READ_KERN(regs->orig_ax);
-	struct task_info *ti;
-
+	if (!(capture_kinds & (CAPTURE_WRITE | CAPTURE_MEM)))
+		return;
 	switch (nr) {
 	case CAP_NR_WRITE:
 	case CAP_NR_PWRITE64:
 	case CAP_NR_WRITEV:
 	case CAP_NR_PWRITEV:
 	case CAP_NR_PWRITEV2:
-		if (ret > 0 && (ti = capture__traced_task()))
+		if (ret > 0)
 			capture__write(ti, regs, nr, ret);
-		return 0;
+		return;
 	case CAP_NR_MPROTECT:
 	case CAP_NR_PKEY_MPROTECT:
-		if ((ti = capture__traced_task()))
-			capture__mprotect_exit(ti, ret);
-		return 0;
+		capture__mprotect_exit(ti, ret);
+		return;
 	case CAP_NR_MMAP:
-		if ((ti = capture__traced_task()))
-			capture__mmap_exit(ti, regs, ret);
-		return 0;
+		capture__mmap_exit(ti, regs, ret);
+		return;
 	default:
-		return 0;
+		return;
 	}
 }
 

@@ -177,7 +177,6 @@ int capture_prepare(struct bpf_object *obj, const struct tracee_config *cfg)
 	int err;
 
 	if ((err = prog_autoload(obj, "tracee_capture_sys_enter", k & CAPTURE_MEM)) ||
-	    (err = prog_autoload(obj, "tracee_capture_sys_exit", k & (CAPTURE_WRITE | CAPTURE_MEM))) ||
 	    (err = prog_autoload(obj, "tracee_capture_prepare_exec", prepare)) ||
 	    (err = prog_autoload(obj, "tracee_capture_process_exec", exec && !prepare)))
 		return err;

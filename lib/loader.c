@@ -89,6 +89,7 @@ static int configure(struct bpf_object *obj, const struct tracee_config *cfg, ui
 	    (err = rodata_set(obj, "trace_mode", &mode, sizeof(mode))) ||
 	    (err = rodata_set(obj, "start_time_ns", &start_time_ns, sizeof(start_time_ns))) ||
 	    (err = rodata_set(obj, "wakeup_bytes", &wakeup, sizeof(wakeup))) ||
+	    (err = rodata_set(obj, "capture_kinds", &cfg->capture, sizeof(cfg->capture))) ||
 	    (err = rodata_set(obj, "filter_cfg", &cfg->filter.kernel, sizeof(cfg->filter.kernel))))
 		return err;
 	if (!rb)
