@@ -135,13 +135,6 @@ static __always_inline struct task_info *capture__traced_task(void)
 	return ti && ti->traced ? ti : NULL;
 }
 
-/* Wake the reader only once enough is waiting, as submit.h does. */
-static __always_inline __u64 capture__wakeup(void)
-{
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									     : BPF_RB_NO_WAKEUP;
-}
-
 /* Hand the record (head.len data bytes) to the ring buffer. A record that
  * does not fit is a lost write. */
 static __always_inline bool capture__submit(struct scratch *s)
@@ -152,7 +145,7 @@ static __always_inline bool capture__submit(struct scratch *s)
 		return false;
 	size = CAP_DATA_OFF + len;
 	((struct event_header *)s->buf)->size = size;
-	if (bpf_ringbuf_output(&events, s->buf, size, capture__wakeup())) {
+	if (bpf_ringbuf_output(&events, s->buf, size, ringbuf__wakeup(s, size))) {
 		capture__count(CAPTURE_STAT_LOST, 1);
 		return false;
 	}
@@ -220,7 +213,7 @@ static __always_inline void capture__submit_full(struct scratch *s, __u64 src)
 		capture__count(CAPTURE_STAT_UNREADABLE, 1);
 		return;
 	}
-	bpf_ringbuf_submit(rec, capture__wakeup());
+	bpf_ringbuf_submit(rec, ringbuf__wakeup(s, CAP_DATA_OFF + CAPTURE_CHUNK));
 }
 
 static long capture__next_chunk(__u64 round, void *ctx)
@@ -361,7 +354,7 @@ static __always_inline void capture__write_offset(struct capture_head *h, struct
 		h->off = f_pos - ret;
 }
 
-static __always_inline void capture__write(struct task_info *ti, struct pt_regs *regs, __u32 nr,
+static __always_inline void capture__write(struct task_info *ti, const __u64 *args, __u32 nr,
 					   __s64 ret)
 {
 	const struct capture_config *conf = capture__config(CAPTURE_WRITE);
@@ -377,7 +370,7 @@ static __always_inline void capture__write(struct task_info *ti, struct pt_regs 
 
 	if (!conf || !(s = capture__scratch()))
 		return;
-	file = vfs__file_by_fd(task__current(), (int)READ_KERN(regs->di));
+	file = vfs__file_by_fd(task__current(), (int)args[0]);
 	if (!file || !(inode = vfs__file_inode(file)))
 		return;
 	record__init(s, ti, CAPTURE_REC_WRITE, ret);
@@ -390,18 +383,18 @@ static __always_inline void capture__write(struct task_info *ti, struct pt_regs 
 	((struct event_header *)s->buf)->event_id = CAPTURE_REC_WRITE;
 	/* pwrite64's pos, pwritev's pos_l (pos_h is unused on 64-bit) */
 	if (nr == CAP_NR_PWRITE64 || nr == CAP_NR_PWRITEV || nr == CAP_NR_PWRITEV2)
-		pos = (__s64)READ_KERN(regs->r10);
+		pos = (__s64)args[3];
 	if (nr == CAP_NR_PWRITEV2)
-		append = READ_KERN(regs->r9) & CAP_RWF_APPEND;
+		append = args[5] & CAP_RWF_APPEND;
 	capture__write_offset(h, file, inode, pos, append, ret);
 	c.left = ret;
 	c.off = h->off;
 	if (vec) {
-		c.iov = READ_KERN(regs->si);
-		iovcnt = READ_KERN(regs->dx);
+		c.iov = args[1];
+		iovcnt = args[2];
 		c.iovs_left = iovcnt < CAP_UIO_MAXIOV ? iovcnt : CAP_UIO_MAXIOV;
 	} else {
-		c.src = READ_KERN(regs->si);
+		c.src = args[1];
 		c.seg_left = ret;
 	}
 	if (c.left > CAPTURE_WRITE_MAX) {
@@ -486,17 +479,17 @@ static __always_inline void capture__mprotect_exit(struct task_info *ti, __s64 r
 		capture__region(ti, copy.addr, copy.len);
 }
 
-static __always_inline void capture__mmap_exit(struct task_info *ti, struct pt_regs *regs,
+static __always_inline void capture__mmap_exit(struct task_info *ti, const __u64 *args,
 					       __s64 ret)
 {
-	__u32 prot = (__u32)READ_KERN(regs->dx);
+	__u32 prot = (__u32)args[2];
 
 	if ((prot & (CAP_PROT_WRITE | CAP_PROT_EXEC)) != (CAP_PROT_WRITE | CAP_PROT_EXEC))
 		return;
 	if (ret < 0 && ret > -4096)
 		return;
 	if (capture__config(CAPTURE_MEM))
-		capture__region(ti, (__u64)ret, READ_KERN(regs->si));
+		capture__region(ti, (__u64)ret, args[1]);
 }
 
 SEC("raw_tracepoint/sys_enter")
@@ -510,7 +503,7 @@ int tracee_capture_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /* sys_exit of a traced thread (syscalls.bpf.h): writes, mprotect, mmap. */
-static __always_inline void capture__sys_exit(struct task_info *ti, struct pt_regs *regs, __u32 nr,
+static __always_inline void capture__sys_exit(struct task_info *ti, const __u64 *args, __u32 nr,
 					      __s64 ret)
 {
 	if (!(capture_kinds & (CAPTURE_WRITE | CAPTURE_MEM)))
@@ -522,14 +515,14 @@ static __always_inline void capture__sys_exit(struct task_info *ti, struct pt_re
 	case CAP_NR_PWRITEV:
 	case CAP_NR_PWRITEV2:
 		if (ret > 0)
-			capture__write(ti, regs, nr, ret);
+			capture__write(ti, args, nr, ret);
 		return;
 	case CAP_NR_MPROTECT:
 	case CAP_NR_PKEY_MPROTECT:
 		capture__mprotect_exit(ti, ret);
 		return;
 	case CAP_NR_MMAP:
-		capture__mmap_exit(ti, regs, ret);
+		capture__mmap_exit(ti, args, ret);
 		return;
 	default:
 		return;

@@ -44,8 +44,9 @@ static __always_inline struct event_header *record__init(struct scratch *s, cons
  * ring's fill level is the consumer position, a cache line the reader keeps
  * writing from another CPU; reading it for every record costs as much as the
  * rest of the submit. So each CPU asks once per wakeup_bytes / 4 of its own
- * records: the reader then wakes at most that late, and a wake-up missed by
- * a dropped record costs at most its poll timeout. */
+ * records (events and --capture's chunks alike): the reader then wakes at
+ * most that late, and a wake-up missed by a dropped record costs at most its
+ * poll timeout. */
 static __always_inline __u64 ringbuf__wakeup(struct scratch *s, __u32 size)
 {
 	s->unchecked += size;

@@ -180,14 +180,13 @@ static __always_inline struct task_info *syscall__exit_task(struct pt_regs *regs
 SEC("raw_tracepoint/sys_exit")
 int tracee_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
 	__s64 ret = (__s64)ctx->args[1];
 	const struct event_config *cfg;
 	struct task_info *ti;
 	__u64 args[6];
 	__u32 nr;
 
-	ti = syscall__exit_task(regs, &nr, args);
+	ti = syscall__exit_task((struct pt_regs *)ctx->args[0], &nr, args);
 	if (!ti)
 		return 0;
 	if (event__selected(EVENT_SYS_EXIT))
@@ -196,7 +195,7 @@ int tracee_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	/* an exec emitted at entry comes back here only when it failed */
 	if (cfg && (!cfg->at_entry || ret < 0))
 		syscall__emit(ti, cfg, nr, args, ret);
-	capture__sys_exit(ti, regs, nr, ret);
+	capture__sys_exit(ti, args, nr, ret);
 	return 0;
 }
 

@@ -61,18 +61,24 @@ void probes_plan(struct probe_plan *plan, const bool *selected, probe_works_fn w
 	}
 }
 
-bool probe_has_prog(const struct probe_def *p, const char *prog)
+/* Is item one of the comma-separated entries of list (which may be NULL)? */
+static bool list_has(const char *list, const char *item)
 {
-	size_t n = strlen(prog);
+	size_t n = strlen(item);
 
-	for (const char *s = p->progs; s && *s; ) {
+	for (const char *s = list; s && *s; ) {
 		size_t len = strcspn(s, ",");
 
-		if (len == n && strncmp(s, prog, n) == 0)
+		if (len == n && strncmp(s, item, n) == 0)
 			return true;
 		s += len + (s[len] == ',');
 	}
 	return false;
+}
+
+bool probe_has_prog(const struct probe_def *p, const char *prog)
+{
+	return list_has(p->progs, prog);
 }
 
 bool probes_prog_wanted(const struct probe_plan *plan, const char *prog)
@@ -148,20 +154,11 @@ struct probe_kernel *probe_kernel_new(struct bpf_object *obj, bool debug)
 
 bool probes_target_off(const char *list, unsigned char kind, const char *target)
 {
-	size_t klen, tlen = strlen(target);
+	char item[128];
 
-	if (kind >= PROBE_KIND_MAX)
-		return false;
-	klen = strlen(kind_names[kind]);
-	for (const char *s = list; s && *s; ) {
-		size_t len = strcspn(s, ",");
-
-		if (len == klen + 1 + tlen && strncmp(s, kind_names[kind], klen) == 0 &&
-		    s[klen] == ':' && strncmp(s + klen + 1, target, tlen) == 0)
-			return true;
-		s += len + (s[len] == ',');
-	}
-	return false;
+	return kind < PROBE_KIND_MAX &&
+	       snprintf(item, sizeof(item), "%s:%s", kind_names[kind], target) < (int)sizeof(item) &&
+	       list_has(list, item);
 }
 
 void probes_kinds_off(const char *list, bool off[PROBE_KIND_MAX])
