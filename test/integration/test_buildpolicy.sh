@@ -62,11 +62,15 @@ check "a world-writable install path is refused" test $? != 0
 check "the refusal is one line" test "$(wc -l <"$WORK/shared.err")" = 1
 
 # unprivileged: --build-only works with a writable path; tracing is refused in one line
+# (a copy of tracee and its plugin that nobody can reach: the checkout may
+# sit below a directory only root can enter, such as mktemp -d's)
 nobody_dir=$(mktemp -d /tmp/tracee-nobody.XXXXXX)
-chown 65534:65534 "$nobody_dir"; chmod 0755 "$WORK"
-setpriv --reuid=65534 --regid=65534 --clear-groups "$TRACEE" --install-path "$nobody_dir/i" --build-only >/dev/null 2>"$WORK/nobody.err"
+mkdir "$nobody_dir/bin"
+cp "$TRACEE" "$(dirname "$TRACEE")/tracee-build.so" "$nobody_dir/bin/"
+chown 65534:65534 "$nobody_dir"; chmod 0755 "$nobody_dir" "$nobody_dir/bin" "$WORK"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$nobody_dir/bin/tracee" --install-path "$nobody_dir/i" --build-only >/dev/null 2>"$WORK/nobody.err"
 check "--build-only as nobody" test $? = 0
-setpriv --reuid=65534 --regid=65534 --clear-groups "$TRACEE" --install-path "$nobody_dir/i" --output-path "$nobody_dir/o" -e openat -- true >/dev/null 2>"$WORK/nobody2.err"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$nobody_dir/bin/tracee" --install-path "$nobody_dir/i" --output-path "$nobody_dir/o" -e openat -- true >/dev/null 2>"$WORK/nobody2.err"
 check "tracing as nobody fails" test $? != 0
 check "naming the capabilities in one line" bash -c "grep -q CAP_BPF '$WORK/nobody2.err' && test \$(wc -l <'$WORK/nobody2.err') = 1"
 rm -rf "$nobody_dir"; chmod 0700 "$WORK"
