@@ -188,7 +188,7 @@ apt_private() {
 # checked with Debian's keyring) and reads the suite's package lists. A
 # suite whose Release no key of the keyring signs stops here.
 update_suite() {
-    local a arch suffix out
+    local a arch suffix out unsigned='NO_PUBKEY|EXPKEYSIG|REVKEYSIG|BADSIG|not signed|GPG error'
     a=$(apt_dir)
     mkdir -p "$a"/{none.d,state/lists/partial,cache/archives/partial}
     : >"$a/state/status"
@@ -201,8 +201,8 @@ update_suite() {
     mv "$a/sources.list.new" "$a/sources.list"
     say "reading $SUITE's package lists ($(wc -l <"$a/sources.list") archives of the machine's mirror)"
     out=$(apt_private apt-get update 2>&1) || true
-    if grep -Eq 'NO_PUBKEY|EXPKEYSIG|REVKEYSIG|BADSIG|is not signed|not signed|GPG error' <<<"$out"; then
-        grep -E 'NO_PUBKEY|EXPKEYSIG|REVKEYSIG|BADSIG|not signed|GPG error' <<<"$out" | head -3 >&2
+    if grep -Eq "$unsigned" <<<"$out"; then
+        grep -E "$unsigned" <<<"$out" | head -3 >&2
         die "no key of $KEYRING verifies $SUITE's Release files: install a debian-archive-keyring that has $SUITE's keys (apt-get install debian-archive-keyring); run.sh does not use unsigned packages"
     fi
     if grep -q '^E:' <<<"$out"; then
@@ -241,7 +241,7 @@ kernel_packages() {
 # $CACHE/<release>/root, once. Prints the release. A suite's older release is
 # removed; other suites' kernels stay.
 fetch_kernel() {
-    local rel pkgs p dir old
+    local rel pkgs line p dir old
     mkdir -p "$CACHE"
     exec 9>"$CACHE/lock"
     flock 9
@@ -254,7 +254,8 @@ fetch_kernel() {
     dir=$CACHE/$rel
     if [[ ! -e $dir/unpacked ]]; then
         [[ -s $(apt_dir)/sources.list ]] || update_suite
-        read -ra pkgs < <(kernel_packages "$rel")
+        line=$(kernel_packages "$rel")
+        read -ra pkgs <<<"$line"
         rm -rf "$dir"
         mkdir -p "$dir/debs"
         say "downloading ${pkgs[*]}"
