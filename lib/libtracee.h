@@ -19,6 +19,7 @@ struct tracee_config {
 	const char *install_path;
 	const char *output_path;
 	const char *output_format;      /* a printer name: table, table-verbose, json */
+	const char *output_file;        /* -o FORMAT:PATH: events to PATH (reopened on SIGHUP); NULL: stdout */
 	const char *exe_dir;            /* where the binary (and its plugin) live */
 	bool build_only;
 	bool debug;

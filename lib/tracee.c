@@ -16,15 +16,22 @@
 #include "capture.h"
 #include "libtracee.h"
 #include "loader.h"
+#include "output_file.h"
 #include "pipeline.h"
 
 #define POLL_MS 50
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reopen_requested;     /* SIGHUP: reopen the -o FORMAT:FILE file */
 
 static void on_stop(int sig)
 {
 	stop_requested = sig;
+}
+
+static void on_hangup(int sig)
+{
+	reopen_requested = sig;
 }
 
 static void on_child(int sig)
@@ -32,7 +39,9 @@ static void on_child(int sig)
 	(void)sig;  /* only interrupts poll; waitpid tells the rest */
 }
 
-static void install_signals(void)
+/* SIGHUP reopens the output file when there is one; otherwise it stops
+ * tracee as SIGTERM does (a closed terminal), counters and all. */
+static void install_signals(bool reopen_on_hangup)
 {
 	struct sigaction sa = { .sa_handler = on_stop };
 
@@ -40,6 +49,8 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_child;
 	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = reopen_on_hangup ? on_hangup : on_stop;
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -159,13 +170,27 @@ static void print_stats(const struct pipeline *p, struct loader *l)
 	p->printer->print_stats(stderr, &st);
 }
 
+/* SIGHUP with -o FORMAT:FILE: what was printed goes to the old file, what is
+ * drained from now on to a new one at the same path (with the table header). */
+static void reopen_output(struct pipeline *p, struct output_file *of)
+{
+	reopen_requested = 0;
+	if (of->fd < 0)
+		return;
+	outbuf_flush(&p->out);
+	if (output_file_reopen(of) == 0 && p->printer->open)
+		p->printer->open(&p->out);
+}
+
 /* Poll until asked to stop, the output reader goes away, or the command
  * exits; returns the command's exit status (0 without a command). */
-static int trace_loop(struct pipeline *p, const struct command *c)
+static int trace_loop(struct pipeline *p, const struct command *c, struct output_file *of)
 {
 	int wstatus, status = 0;
 
 	while (!stop_requested) {
+		if (reopen_requested)
+			reopen_output(p, of);
 		if (pipeline_poll(p, POLL_MS) == -EPIPE)
 			return 0;
 		if (c->pid > 0 && waitpid(c->pid, &wstatus, WNOHANG) == c->pid) {
@@ -198,6 +223,7 @@ int tracee_run(const struct tracee_config *cfg)
 	struct pipeline pipe = { 0 };
 	struct loader l = { 0 };
 	struct capture *capture = NULL;
+	struct output_file of = { .fd = -1 };
 	char pidfile[PATH_MAX] = "";
 	uint64_t start_ns = monotonic_ns();
 	int status = 1;
@@ -213,7 +239,7 @@ int tracee_run(const struct tracee_config *cfg)
 		bpf_object_file_free(&obj);
 		return 0;
 	}
-	install_signals();
+	install_signals(cfg->output_file != NULL);
 	if (cfg->capture && capture_open(&capture, cfg))
 		goto out;
 	if (cfg->command && command_fork(&cmd, cfg->command)) {
@@ -226,7 +252,9 @@ int tracee_run(const struct tracee_config *cfg)
 		fprintf(stderr, "tracee: cannot follow pid %d\n", (int)cmd.pid);
 		goto out;
 	}
-	if (pipeline_init(&pipe, l.events_fd, printer, STDOUT_FILENO, cfg->debug)) {
+	if (cfg->output_file && output_file_open(&of, cfg->output_file))
+		goto out;
+	if (pipeline_init(&pipe, l.events_fd, printer, of.fd >= 0 ? of.fd : STDOUT_FILENO, cfg->debug)) {
 		fprintf(stderr, "tracee: cannot read the ring buffer\n");
 		goto out;
 	}
@@ -238,7 +266,7 @@ int tracee_run(const struct tracee_config *cfg)
 		fprintf(stderr, "tracee: ready\n");
 	if (cmd.pid > 0)
 		command_release(&cmd);
-	status = trace_loop(&pipe, &cmd);
+	status = trace_loop(&pipe, &cmd, &of);
 	print_stats(&pipe, &l);
 	capture_close(capture, l.obj, stderr);
 	capture = NULL;
@@ -250,6 +278,7 @@ out:
 	if (pipe.rb.producer_pos)
 		pipeline_free(&pipe);
 	capture_close(capture, NULL, NULL);
+	output_file_close(&of);
 	loader_close(&l);
 	bpf_object_file_free(&obj);
 	return status;

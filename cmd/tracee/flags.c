@@ -59,7 +59,8 @@ static const char usage[] =
 	"      --exclude-event NAME[,NAME]  do not trace these events, whatever selected them\n"
 	"      --show-exec-env        show execve's environment (envp) instead of its address\n"
 	"  -l, --list                 list the events with their sets and arguments\n"
-	"  -o, --output FORMAT        table (default), table-verbose or json\n"
+	"  -o, --output FORMAT[:FILE] table (default), table-verbose or json; to FILE (appended,\n"
+	"                             reopened on SIGHUP for logrotate) instead of stdout\n"
 	"  -t, --trace MODE           process:new (default), process:all, process:PID[,PID],\n"
 	"                             process:follow, container:new|all, host:new|all\n"
 	"                             (--trace help explains them)\n"
@@ -253,6 +254,27 @@ static enum flags_result parse_file_write_filter(const char *s, struct tracee_co
 	return FLAGS_RUN;
 }
 
+/* -o FORMAT[:FILE] (Tracee's json:/path/file form). The format name is cut
+ * out into a buffer that outlives the parse; the path stays in argv. */
+static enum flags_result parse_output(const char *s, struct tracee_config *cfg)
+{
+	static char format[32];
+	size_t len = strcspn(s, ":");
+
+	if (len < sizeof(format)) {
+		memcpy(format, s, len);
+		format[len] = '\0';
+	}
+	if (len >= sizeof(format) || !printer_by_name(format))
+		return flag_error("unknown output format '%.*s' (expected one of: %s, optionally :FILE)",
+				  (int)len, s, printer_names());
+	if (s[len] == ':' && s[len + 1] == '\0')
+		return flag_error("--output '%s': expected a file path after ':'", s);
+	cfg->output_format = format;
+	cfg->output_file = s[len] == ':' ? s + len + 1 : NULL;
+	return FLAGS_RUN;
+}
+
 /* --list, laid out as Tracee's: the syscalls, then the other events; each
  * "name  [set set]  (type name, ...)" in columns. */
 static void print_list_row(const struct event_def *d)
@@ -305,10 +327,7 @@ static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any
 		cfg->show_exec_env = true;
 		return FLAGS_RUN;
 	case 'o':
-		if (!printer_by_name(optarg))
-			return flag_error("unknown output format '%s' (expected one of: %s)", optarg, printer_names());
-		cfg->output_format = optarg;
-		return FLAGS_RUN;
+		return parse_output(optarg, cfg);
 	case 't':
 		return parse_trace(optarg, cfg);
 	case 'f':

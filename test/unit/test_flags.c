@@ -30,6 +30,13 @@ int main(void)
 	CHECK_INT(parse(&cfg, ARGV("-o", "xml")), FLAGS_ERROR);
 	CHECK_INT(parse(&cfg, ARGV("-o", "json")), FLAGS_RUN);
 	CHECK_STR(cfg.output_format, "json");
+	CHECK(cfg.output_file == NULL);
+	CHECK_INT(parse(&cfg, ARGV("-o", "json:/var/log/tracee/events.json")), FLAGS_RUN);
+	CHECK_STR(cfg.output_format, "json");
+	CHECK_STR(cfg.output_file, "/var/log/tracee/events.json");
+	CHECK_INT(parse(&cfg, ARGV("-o", "table:")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("-o", "xml:/tmp/x")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("-o", ":/tmp/x")), FLAGS_ERROR);
 	CHECK_INT(parse(&cfg, ARGV("-o", "table-verbose")), FLAGS_RUN);
 
 	CHECK_INT(parse(&cfg, ARGV("--build-policy", "sometimes")), FLAGS_ERROR);
