@@ -8,12 +8,15 @@
 set -euo pipefail
 
 BUILD_PKGS=(make cmake gcc g++ pkg-config libbpf-dev libelf-dev zlib1g-dev
-            libclang-cpp19-dev libclang-19-dev llvm-19-dev libclang-common-19-dev)
+            libclang-cpp19-dev libclang-19-dev llvm-19-dev libclang-common-19-dev
+            libmicrohttpd-dev)
 TEST_PKGS=(jq strace util-linux procps bc time clang-19 libclang-rt-19-dev)
 # test/qemu: boots Debian's 6.1 cloud kernel with tracee in an initramfs
 TEST_PKGS+=(qemu-system-x86 cpio busybox-static)
 # test/docker: a Docker engine and the debootstrap that makes its Debian base image
 TEST_PKGS+=(docker.io debootstrap)
+# test_metrics.sh: a real Prometheus scrapes tracee; curl is the plain client
+TEST_PKGS+=(prometheus curl iproute2)
 
 # test/bench/bench.sh: the tracers tracee is measured against, and a profiler
 BENCH_PKGS=(strace linux-perf bpftrace time valgrind)

@@ -35,6 +35,9 @@ struct tracee_config {
 	bool clear_output_path;         /* --clear-output-path */
 	unsigned n_write_filters;       /* --filter-file-write PREFIX */
 	const char *write_filters[CAPTURE_FILTERS_MAX];
+	bool metrics;                   /* --metrics: /metrics and /healthz */
+	bool healthz;                   /* --healthz: /healthz only */
+	const char *listen_addr;        /* --listen-addr [HOST]:PORT (default :3366) */
 	char **command;                 /* -- COMMAND [ARGS...], NULL-terminated; NULL: none */
 };
 

@@ -8,6 +8,7 @@
 #include "ringbuf.h"
 
 struct loader;
+struct metrics;
 
 struct pipeline {
 	struct ringbuf rb;
@@ -20,6 +21,7 @@ struct pipeline {
 	uint64_t report_ns;                     /* when the counters were last looked at */
 	struct tracee_stats reported;           /* and what they were */
 	bool debug;
+	struct metrics *metrics;                /* --metrics/--healthz: counters to store into; or NULL */
 };
 
 int pipeline_init(struct pipeline *p, int events_fd, const struct printer *printer, int out_fd, bool debug);
@@ -29,5 +31,10 @@ int pipeline_init(struct pipeline *p, int events_fd, const struct printer *print
  * second while they change ("tracee: running: events: N, lost: N, errors: N"). */
 int pipeline_poll(struct pipeline *p, int timeout_ms);
 void pipeline_free(struct pipeline *p);
+
+/* The detection hook: the detection engine hands each detection it makes
+ * (an event of the detection id range, already printed like any event) to
+ * the pipeline's sinks here: the per-signature metrics counter. */
+void pipeline_detection(struct pipeline *p, const struct event *ev);
 
 #endif

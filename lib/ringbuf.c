@@ -118,6 +118,12 @@ out:
 	return err ? err : n;
 }
 
+uint64_t ringbuf_waiting(const struct ringbuf *r)
+{
+	return __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE) -
+	       __atomic_load_n(r->consumer_pos, __ATOMIC_RELAXED);
+}
+
 void ringbuf_close(struct ringbuf *r)
 {
 	if (r->epoll_fd >= 0)

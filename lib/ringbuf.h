@@ -26,6 +26,8 @@ int ringbuf_open(struct ringbuf *r, int map_fd);
 int ringbuf_wait(struct ringbuf *r, int timeout_ms);
 /* Hand every waiting record to fn; returns how many, or fn's non-zero return. */
 int ringbuf_drain(struct ringbuf *r, ringbuf_fn fn, void *ctx);
+/* Bytes the kernel has written and we have not released yet. */
+uint64_t ringbuf_waiting(const struct ringbuf *r);
 void ringbuf_close(struct ringbuf *r);
 
 #endif

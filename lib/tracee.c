@@ -16,6 +16,7 @@
 #include "capture.h"
 #include "libtracee.h"
 #include "loader.h"
+#include "metrics.h"
 #include "output_file.h"
 #include "pipeline.h"
 
@@ -203,6 +204,38 @@ static int trace_loop(struct pipeline *p, const struct command *c, struct output
 	return status;
 }
 
+/* --metrics / --healthz: serving starts before the object is found or
+ * built, so /healthz says "not attached" until tracing is live. */
+static int metrics_open(struct metrics **out, const struct tracee_config *cfg)
+{
+	struct metrics *m;
+
+	*out = NULL;
+	if (!cfg->metrics && !cfg->healthz)
+		return 0;
+	m = malloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	metrics_init(m);
+	m->selected = cfg->selected;
+	m->capture_on = cfg->capture != 0;
+	m->ring_size = (uint64_t)cfg->rb_pages * (uint64_t)sysconf(_SC_PAGESIZE);
+	if (metrics_start(m, cfg->listen_addr ? cfg->listen_addr : METRICS_DEFAULT_LISTEN, cfg->metrics)) {
+		free(m);
+		return -1;
+	}
+	*out = m;
+	return 0;
+}
+
+static void metrics_close(struct metrics *m)
+{
+	if (!m)
+		return;
+	metrics_stop(m);
+	free(m);
+}
+
 static int obtain_object(const struct tracee_config *cfg, struct bpf_object_file *obj)
 {
 	struct buildpolicy_opts o = {
@@ -224,6 +257,7 @@ int tracee_run(const struct tracee_config *cfg)
 	struct loader l = { 0 };
 	struct capture *capture = NULL;
 	struct output_file of = { .fd = -1 };
+	struct metrics *metrics = NULL;
 	char pidfile[PATH_MAX] = "";
 	uint64_t start_ns = monotonic_ns();
 	int status = 1;
@@ -232,8 +266,14 @@ int tracee_run(const struct tracee_config *cfg)
 		return 1;
 	if (printer == &printer_table && trace_mode_is_container(cfg->trace_mode))
 		printer = &printer_table_container;
-	if (obtain_object(cfg, &obj))
+	if (!cfg->build_only && metrics_open(&metrics, cfg))
 		return 1;
+	if (obtain_object(cfg, &obj))
+		goto out;
+	if (metrics) {
+		atomic_store(&metrics->object_built, obj.built);
+		metrics_set(&metrics->object_ns, monotonic_ns() - start_ns);
+	}
 	if (cfg->build_only) {
 		printf("%s\n", obj.path);
 		bpf_object_file_free(&obj);
@@ -248,6 +288,8 @@ int tracee_run(const struct tracee_config *cfg)
 	}
 	if (loader_start(&l, obj.data, obj.len, cfg, start_ns))
 		goto out;
+	if (metrics)
+		atomic_store(&metrics->loader, &l);
 	if (cmd.pid > 0 && loader_follow(&l, cmd.pid)) {
 		fprintf(stderr, "tracee: cannot follow pid %d\n", (int)cmd.pid);
 		goto out;
@@ -260,13 +302,20 @@ int tracee_run(const struct tracee_config *cfg)
 	}
 	pipe.capture = capture;
 	pipe.loader = &l;
+	pipe.metrics = metrics;
 	if (pidfile_write(cfg->output_path, pidfile, sizeof(pidfile)))
 		fprintf(stderr, "tracee: warning: cannot write %s/tracee.pid\n", cfg->output_path);
 	if (cfg->debug)
 		fprintf(stderr, "tracee: ready\n");
+	if (metrics) {
+		metrics_set(&metrics->heartbeat_ns, metrics_now_ns());
+		atomic_store(&metrics->state, METRICS_ATTACHED);
+	}
 	if (cmd.pid > 0)
 		command_release(&cmd);
 	status = trace_loop(&pipe, &cmd, &of);
+	if (metrics)
+		atomic_store(&metrics->state, METRICS_STOPPING);
 	print_stats(&pipe, &l);
 	capture_close(capture, l.obj, stderr);
 	capture = NULL;
@@ -275,6 +324,7 @@ out:
 		command_abort(&cmd);
 	if (pidfile[0])
 		unlink(pidfile);
+	metrics_close(metrics);         /* before what it reads is freed */
 	if (pipe.rb.producer_pos)
 		pipeline_free(&pipe);
 	capture_close(capture, NULL, NULL);

@@ -8,6 +8,7 @@
 #include "capture.h"
 #include "events.h"
 #include "flags.h"
+#include "metrics.h"
 #include "printer.h"
 
 enum long_only {
@@ -24,6 +25,9 @@ enum long_only {
 	OPT_SECURITY_ALERTS,
 	OPT_EXCLUDE_EVENT,
 	OPT_SHOW_EXEC_ENV,
+	OPT_METRICS,
+	OPT_HEALTHZ,
+	OPT_LISTEN_ADDR,
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +51,9 @@ static const struct option long_opts[] = {
 	{ "events-set", required_argument, NULL, 's' },
 	{ "exclude-event", required_argument, NULL, OPT_EXCLUDE_EVENT },
 	{ "show-exec-env", no_argument, NULL, OPT_SHOW_EXEC_ENV },
+	{ "metrics", no_argument, NULL, OPT_METRICS },
+	{ "healthz", no_argument, NULL, OPT_HEALTHZ },
+	{ "listen-addr", required_argument, NULL, OPT_LISTEN_ADDR },
 	{ 0 },
 };
 
@@ -78,6 +85,9 @@ static const char usage[] =
 	"      --perf-buffer-size N   ring buffer size in pages, a power of two (default 2048)\n"
 	"      --debug                say what is built, loaded and attached\n"
 	"      --security-alerts      also trace mem_prot_alert (W+X memory alerts)\n"
+	"      --metrics              serve Prometheus metrics at /metrics and health at /healthz\n"
+	"      --healthz              serve /healthz only (OK while tracing, 503 when not)\n"
+	"      --listen-addr ADDR     where --metrics/--healthz listen: [HOST]:PORT (default :3366)\n"
 	"  -h, --help                 this text\n"
 	"      --version              print the version\n"
 	"\n"
@@ -275,6 +285,18 @@ static enum flags_result parse_output(const char *s, struct tracee_config *cfg)
 	return FLAGS_RUN;
 }
 
+static enum flags_result parse_listen_addr(const char *s, struct tracee_config *cfg)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char err[300];
+
+	if (metrics_parse_listen(s, &ss, &len, err, sizeof(err)))
+		return flag_error("%s", err);
+	cfg->listen_addr = s;
+	return FLAGS_RUN;
+}
+
 /* --list, laid out as Tracee's: the syscalls, then the other events; each
  * "name  [set set]  (type name, ...)" in columns. */
 static void print_list_row(const struct event_def *d)
@@ -369,6 +391,14 @@ static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any
 	case OPT_SECURITY_ALERTS:
 		cfg->security_alerts = true;
 		return FLAGS_RUN;
+	case OPT_METRICS:
+		cfg->metrics = true;
+		return FLAGS_RUN;
+	case OPT_HEALTHZ:
+		cfg->healthz = true;
+		return FLAGS_RUN;
+	case OPT_LISTEN_ADDR:
+		return parse_listen_addr(optarg, cfg);
 	default:
 		return FLAGS_ERROR;
 	}

@@ -37,6 +37,13 @@ int main(void)
 	CHECK_INT(parse(&cfg, ARGV("-o", "table:")), FLAGS_ERROR);
 	CHECK_INT(parse(&cfg, ARGV("-o", "xml:/tmp/x")), FLAGS_ERROR);
 	CHECK_INT(parse(&cfg, ARGV("-o", ":/tmp/x")), FLAGS_ERROR);
+
+	CHECK_INT(parse(&cfg, ARGV("--metrics", "--listen-addr", "127.0.0.1:9000")), FLAGS_RUN);
+	CHECK(cfg.metrics && !cfg.healthz);
+	CHECK_STR(cfg.listen_addr, "127.0.0.1:9000");
+	CHECK_INT(parse(&cfg, ARGV("--healthz")), FLAGS_RUN);
+	CHECK(cfg.healthz && !cfg.metrics && cfg.listen_addr == NULL);
+	CHECK_INT(parse(&cfg, ARGV("--metrics", "--listen-addr", "3366")), FLAGS_ERROR);
 	CHECK_INT(parse(&cfg, ARGV("-o", "table-verbose")), FLAGS_RUN);
 
 	CHECK_INT(parse(&cfg, ARGV("--build-policy", "sometimes")), FLAGS_ERROR);
