@@ -17,6 +17,8 @@ TEST_PKGS+=(qemu-system-x86 cpio busybox-static)
 TEST_PKGS+=(docker.io debootstrap)
 # test_metrics.sh: a real Prometheus scrapes tracee; curl is the plain client
 TEST_PKGS+=(prometheus curl iproute2)
+# test_deb.sh: the package's lint, its man page, its systemd unit
+TEST_PKGS+=(lintian man-db systemd)
 
 # test/bench/bench.sh: the tracers tracee is measured against, and a profiler
 BENCH_PKGS=(strace linux-perf bpftrace time valgrind)

@@ -94,6 +94,16 @@ static const char usage[] =
 	"Environment: TRACEE_BPF_FILE (use this eBPF object), KERN_HEADERS (kernel headers to build with),\n"
 	"TRACEE_PROBES_OFF=lsm,fentry,kprobe,tracepoint (treat these probe kinds as refused).\n";
 
+const char *flags_usage(void)
+{
+	return usage;
+}
+
+const struct option *flags_options(void)
+{
+	return long_opts;
+}
+
 static enum flags_result flag_error(const char *fmt, ...)
 {
 	va_list ap;
