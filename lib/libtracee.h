@@ -38,6 +38,8 @@ struct tracee_config {
 	bool metrics;                   /* --metrics: /metrics and /healthz */
 	bool healthz;                   /* --healthz: /healthz only */
 	const char *listen_addr;        /* --listen-addr [HOST]:PORT (default :3366) */
+	const char *webhook_url;        /* --webhook URL: detections POSTed there */
+	int webhook_format;             /* --webhook-format: enum webhook_format (json, falco) */
 	char **command;                 /* -- COMMAND [ARGS...], NULL-terminated; NULL: none */
 };
 

@@ -20,6 +20,7 @@
 #include "events.h"
 #include "loader.h"
 #include "metrics.h"
+#include "webhook.h"
 
 #define CONNECTION_LIMIT 64
 #define IDLE_TIMEOUT_S   10
@@ -240,6 +241,26 @@ static void render_capture(FILE *f, struct metrics *m)
 	sample(f, "tracee_ebpf_capture_unreadable_total", k[CAPTURE_STAT_UNREADABLE]);
 }
 
+static void render_webhook(FILE *f, struct metrics *m)
+{
+	const struct webhook_counts *c;
+
+	if (!m->webhook)
+		return;
+	c = webhook_counts(m->webhook);
+	family(f, "tracee_webhook_sent_total", "counter", "Detections the webhook receiver took.");
+	sample(f, "tracee_webhook_sent_total", atomic_load(&c->sent));
+	family(f, "tracee_webhook_failed_total", "counter",
+	       "Detections given up on: out of retries, refused by the receiver, or left at exit.");
+	sample(f, "tracee_webhook_failed_total", atomic_load(&c->failed));
+	family(f, "tracee_webhook_dropped_total", "counter", "Detections dropped: the webhook queue was full.");
+	sample(f, "tracee_webhook_dropped_total", atomic_load(&c->dropped));
+	family(f, "tracee_webhook_retries_total", "counter", "Webhook requests tried again.");
+	sample(f, "tracee_webhook_retries_total", atomic_load(&c->retries));
+	family(f, "tracee_webhook_queue_length", "gauge", "Detections waiting for the webhook.");
+	sample(f, "tracee_webhook_queue_length", atomic_load(&c->queued));
+}
+
 static void render_state(FILE *f, struct metrics *m)
 {
 	char why[128];
@@ -268,6 +289,7 @@ char *metrics_render(struct metrics *m, size_t *len)
 	render_pipeline(f, m);
 	render_detections(f, m);
 	render_capture(f, m);
+	render_webhook(f, m);
 	render_state(f, m);
 	if (fclose(f)) {
 		free(text);

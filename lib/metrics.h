@@ -28,6 +28,7 @@ enum metrics_state {
 };
 
 struct loader;
+struct webhook;
 struct MHD_Daemon;
 
 struct metrics {
@@ -49,6 +50,7 @@ struct metrics {
 	_Atomic uint64_t object_ns;             /* spent finding or building it */
 	_Atomic(struct loader *) loader;        /* kernel-side counters; NULL until loaded */
 	bool capture_on;
+	const struct webhook *webhook;          /* --webhook: its delivery counters; or NULL */
 
 	/* The server. */
 	struct MHD_Daemon *daemon;

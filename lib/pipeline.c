@@ -9,6 +9,7 @@
 #include "loader.h"
 #include "metrics.h"
 #include "pipeline.h"
+#include "webhook.h"
 
 #define REPORT_NS 1000000000ull
 
@@ -54,6 +55,7 @@ int pipeline_init(struct pipeline *p, int events_fd, const struct printer *print
 	p->capture = NULL;
 	p->loader = NULL;
 	p->metrics = NULL;
+	p->webhook = NULL;
 	p->report_ns = now_ns();
 	p->stats = p->reported = (struct tracee_stats){ 0 };
 	if ((err = container_cache_init(&p->containers, "/proc")))
@@ -137,6 +139,8 @@ void pipeline_detection(struct pipeline *p, const struct event *ev)
 {
 	if (p->metrics)
 		metrics_add(&p->metrics->detections[ev->def->id], 1);
+	if (p->webhook)
+		webhook_send_event(p->webhook, ev);
 }
 
 void pipeline_free(struct pipeline *p)

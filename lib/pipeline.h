@@ -9,6 +9,7 @@
 
 struct loader;
 struct metrics;
+struct webhook;
 
 struct pipeline {
 	struct ringbuf rb;
@@ -22,6 +23,7 @@ struct pipeline {
 	struct tracee_stats reported;           /* and what they were */
 	bool debug;
 	struct metrics *metrics;                /* --metrics/--healthz: counters to store into; or NULL */
+	struct webhook *webhook;                /* --webhook: where detections are queued; or NULL */
 };
 
 int pipeline_init(struct pipeline *p, int events_fd, const struct printer *printer, int out_fd, bool debug);
@@ -34,7 +36,8 @@ void pipeline_free(struct pipeline *p);
 
 /* The detection hook: the detection engine hands each detection it makes
  * (an event of the detection id range, already printed like any event) to
- * the pipeline's sinks here: the per-signature metrics counter. */
+ * the pipeline's sinks here: the per-signature metrics counter and the
+ * webhook's queue. Pipeline thread only; never waits. */
 void pipeline_detection(struct pipeline *p, const struct event *ev);
 
 #endif

@@ -19,6 +19,7 @@
 #include "metrics.h"
 #include "output_file.h"
 #include "pipeline.h"
+#include "webhook.h"
 
 #define POLL_MS 50
 
@@ -206,7 +207,7 @@ static int trace_loop(struct pipeline *p, const struct command *c, struct output
 
 /* --metrics / --healthz: serving starts before the object is found or
  * built, so /healthz says "not attached" until tracing is live. */
-static int metrics_open(struct metrics **out, const struct tracee_config *cfg)
+static int metrics_open(struct metrics **out, const struct tracee_config *cfg, const struct webhook *w)
 {
 	struct metrics *m;
 
@@ -220,6 +221,7 @@ static int metrics_open(struct metrics **out, const struct tracee_config *cfg)
 	m->selected = cfg->selected;
 	m->capture_on = cfg->capture != 0;
 	m->ring_size = (uint64_t)cfg->rb_pages * (uint64_t)sysconf(_SC_PAGESIZE);
+	m->webhook = w;
 	if (metrics_start(m, cfg->listen_addr ? cfg->listen_addr : METRICS_DEFAULT_LISTEN, cfg->metrics)) {
 		free(m);
 		return -1;
@@ -258,6 +260,7 @@ int tracee_run(const struct tracee_config *cfg)
 	struct capture *capture = NULL;
 	struct output_file of = { .fd = -1 };
 	struct metrics *metrics = NULL;
+	struct webhook *webhook = NULL;
 	char pidfile[PATH_MAX] = "";
 	uint64_t start_ns = monotonic_ns();
 	int status = 1;
@@ -266,8 +269,11 @@ int tracee_run(const struct tracee_config *cfg)
 		return 1;
 	if (printer == &printer_table && trace_mode_is_container(cfg->trace_mode))
 		printer = &printer_table_container;
-	if (!cfg->build_only && metrics_open(&metrics, cfg))
+	if (!cfg->build_only && cfg->webhook_url &&
+	    !(webhook = webhook_open(cfg->webhook_url, (enum webhook_format)cfg->webhook_format)))
 		return 1;
+	if (!cfg->build_only && metrics_open(&metrics, cfg, webhook))
+		goto out;
 	if (obtain_object(cfg, &obj))
 		goto out;
 	if (metrics) {
@@ -303,6 +309,7 @@ int tracee_run(const struct tracee_config *cfg)
 	pipe.capture = capture;
 	pipe.loader = &l;
 	pipe.metrics = metrics;
+	pipe.webhook = webhook;
 	if (pidfile_write(cfg->output_path, pidfile, sizeof(pidfile)))
 		fprintf(stderr, "tracee: warning: cannot write %s/tracee.pid\n", cfg->output_path);
 	if (cfg->debug)
@@ -317,6 +324,11 @@ int tracee_run(const struct tracee_config *cfg)
 	if (metrics)
 		atomic_store(&metrics->state, METRICS_STOPPING);
 	print_stats(&pipe, &l);
+	metrics_close(metrics);         /* it reads the webhook's counters */
+	metrics = NULL;
+	pipe.webhook = NULL;
+	webhook_close(webhook, stderr); /* delivers what is queued, in bounded time */
+	webhook = NULL;
 	capture_close(capture, l.obj, stderr);
 	capture = NULL;
 out:
@@ -325,6 +337,7 @@ out:
 	if (pidfile[0])
 		unlink(pidfile);
 	metrics_close(metrics);         /* before what it reads is freed */
+	webhook_close(webhook, NULL);
 	if (pipe.rb.producer_pos)
 		pipeline_free(&pipe);
 	capture_close(capture, NULL, NULL);

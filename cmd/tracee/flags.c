@@ -10,6 +10,7 @@
 #include "flags.h"
 #include "metrics.h"
 #include "printer.h"
+#include "webhook.h"
 
 enum long_only {
 	OPT_BUILD_POLICY = 256,
@@ -28,6 +29,8 @@ enum long_only {
 	OPT_METRICS,
 	OPT_HEALTHZ,
 	OPT_LISTEN_ADDR,
+	OPT_WEBHOOK,
+	OPT_WEBHOOK_FORMAT,
 };
 
 static const struct option long_opts[] = {
@@ -54,6 +57,8 @@ static const struct option long_opts[] = {
 	{ "metrics", no_argument, NULL, OPT_METRICS },
 	{ "healthz", no_argument, NULL, OPT_HEALTHZ },
 	{ "listen-addr", required_argument, NULL, OPT_LISTEN_ADDR },
+	{ "webhook", required_argument, NULL, OPT_WEBHOOK },
+	{ "webhook-format", required_argument, NULL, OPT_WEBHOOK_FORMAT },
 	{ 0 },
 };
 
@@ -88,6 +93,10 @@ static const char usage[] =
 	"      --metrics              serve Prometheus metrics at /metrics and health at /healthz\n"
 	"      --healthz              serve /healthz only (OK while tracing, 503 when not)\n"
 	"      --listen-addr ADDR     where --metrics/--healthz listen: [HOST]:PORT (default :3366)\n"
+	"      --webhook URL          POST each detection there as JSON (batched, retried, never\n"
+	"                             blocking tracing; counted in /metrics and at exit)\n"
+	"      --webhook-format FMT   json (default: tracee's event, one per line) or falco\n"
+	"                             (Falco's http_output body, one per request)\n"
 	"  -h, --help                 this text\n"
 	"      --version              print the version\n"
 	"\n"
@@ -409,6 +418,19 @@ static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any
 		return FLAGS_RUN;
 	case OPT_LISTEN_ADDR:
 		return parse_listen_addr(optarg, cfg);
+	case OPT_WEBHOOK:
+		if (!webhook_url_valid(optarg))
+			return flag_error("--webhook '%s': expected an http:// or https:// URL", optarg);
+		cfg->webhook_url = optarg;
+		return FLAGS_RUN;
+	case OPT_WEBHOOK_FORMAT: {
+		enum webhook_format f;
+
+		if (webhook_format_parse(optarg, &f))
+			return flag_error("--webhook-format '%s': expected json or falco", optarg);
+		cfg->webhook_format = (int)f;
+		return FLAGS_RUN;
+	}
 	default:
 		return FLAGS_ERROR;
 	}
