@@ -143,8 +143,10 @@ static void family(FILE *f, const char *name, const char *type, const char *help
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-static void sample(FILE *f, const char *name, uint64_t v)
+/* A metric with one unlabelled sample. */
+static void metric(FILE *f, const char *name, const char *type, const char *help, uint64_t v)
 {
+	family(f, name, type, help);
 	fprintf(f, "%s %llu\n", name, (unsigned long long)v);
 }
 
@@ -188,14 +190,11 @@ static void render_pipeline(FILE *f, struct metrics *m)
 
 	if (l)
 		loader_read_stats(l, k);
-	family(f, "tracee_ebpf_events_total", "counter", "Events delivered to the output.");
-	sample(f, "tracee_ebpf_events_total", load(&m->events));
-	family(f, "tracee_ebpf_lostevents_total", "counter",
-	       "Events dropped in the kernel because the ring buffer was full.");
-	sample(f, "tracee_ebpf_lostevents_total", k[STAT_LOST]);
-	family(f, "tracee_ebpf_errors_total", "counter",
-	       "Kernel-side read or map update failures, plus records that did not decode.");
-	sample(f, "tracee_ebpf_errors_total", k[STAT_ERRORS] + load(&m->errors));
+	metric(f, "tracee_ebpf_events_total", "counter", "Events delivered to the output.", load(&m->events));
+	metric(f, "tracee_ebpf_lostevents_total", "counter",
+	       "Events dropped in the kernel because the ring buffer was full.", k[STAT_LOST]);
+	metric(f, "tracee_ebpf_errors_total", "counter",
+	       "Kernel-side read or map update failures, plus records that did not decode.", k[STAT_ERRORS] + load(&m->errors));
 	family(f, "tracee_ebpf_event_type_total", "counter", "Events delivered, by event name.");
 	for (int id = 0; id < TRACEE_MAX_EVENTS; id++) {
 		uint64_t n = load(&m->by_event[id]);
@@ -225,20 +224,14 @@ static void render_capture(FILE *f, struct metrics *m)
 		return;
 	if (l)
 		capture_kernel_stats(l->obj, k);
-	family(f, "tracee_ebpf_capture_files_total", "counter", "Written files captured (--capture write).");
-	sample(f, "tracee_ebpf_capture_files_total", load(&m->capture_files));
-	family(f, "tracee_ebpf_capture_execs_total", "counter", "Executed files copied (--capture exec).");
-	sample(f, "tracee_ebpf_capture_execs_total", load(&m->capture_execs));
-	family(f, "tracee_ebpf_capture_regions_total", "counter", "W+X memory regions saved (--capture mem).");
-	sample(f, "tracee_ebpf_capture_regions_total", load(&m->capture_regions));
-	family(f, "tracee_ebpf_capture_errors_total", "counter", "Artifacts refused or not written.");
-	sample(f, "tracee_ebpf_capture_errors_total", load(&m->capture_errors));
-	family(f, "tracee_ebpf_write_lostevents_total", "counter",
-	       "Captured write data the ring buffer refused.");
-	sample(f, "tracee_ebpf_write_lostevents_total", k[CAPTURE_STAT_LOST]);
-	family(f, "tracee_ebpf_capture_unreadable_total", "counter",
-	       "Captured chunks whose user memory could not be read.");
-	sample(f, "tracee_ebpf_capture_unreadable_total", k[CAPTURE_STAT_UNREADABLE]);
+	metric(f, "tracee_ebpf_capture_files_total", "counter", "Written files captured (--capture write).", load(&m->capture_files));
+	metric(f, "tracee_ebpf_capture_execs_total", "counter", "Executed files copied (--capture exec).", load(&m->capture_execs));
+	metric(f, "tracee_ebpf_capture_regions_total", "counter", "W+X memory regions saved (--capture mem).", load(&m->capture_regions));
+	metric(f, "tracee_ebpf_capture_errors_total", "counter", "Artifacts refused or not written.", load(&m->capture_errors));
+	metric(f, "tracee_ebpf_write_lostevents_total", "counter",
+	       "Captured write data the ring buffer refused.", k[CAPTURE_STAT_LOST]);
+	metric(f, "tracee_ebpf_capture_unreadable_total", "counter",
+	       "Captured chunks whose user memory could not be read.", k[CAPTURE_STAT_UNREADABLE]);
 }
 
 static void render_webhook(FILE *f, struct metrics *m)
@@ -248,35 +241,26 @@ static void render_webhook(FILE *f, struct metrics *m)
 	if (!m->webhook)
 		return;
 	c = webhook_counts(m->webhook);
-	family(f, "tracee_webhook_sent_total", "counter", "Detections the webhook receiver took.");
-	sample(f, "tracee_webhook_sent_total", atomic_load(&c->sent));
-	family(f, "tracee_webhook_failed_total", "counter",
-	       "Detections given up on: out of retries, refused by the receiver, or left at exit.");
-	sample(f, "tracee_webhook_failed_total", atomic_load(&c->failed));
-	family(f, "tracee_webhook_dropped_total", "counter", "Detections dropped: the webhook queue was full.");
-	sample(f, "tracee_webhook_dropped_total", atomic_load(&c->dropped));
-	family(f, "tracee_webhook_retries_total", "counter", "Webhook requests tried again.");
-	sample(f, "tracee_webhook_retries_total", atomic_load(&c->retries));
-	family(f, "tracee_webhook_queue_length", "gauge", "Detections waiting for the webhook.");
-	sample(f, "tracee_webhook_queue_length", atomic_load(&c->queued));
+	metric(f, "tracee_webhook_sent_total", "counter", "Detections the webhook receiver took.", atomic_load(&c->sent));
+	metric(f, "tracee_webhook_failed_total", "counter",
+	       "Detections given up on: out of retries, refused by the receiver, or left at exit.", atomic_load(&c->failed));
+	metric(f, "tracee_webhook_dropped_total", "counter", "Detections dropped: the webhook queue was full.", atomic_load(&c->dropped));
+	metric(f, "tracee_webhook_retries_total", "counter", "Webhook requests tried again.", atomic_load(&c->retries));
+	metric(f, "tracee_webhook_queue_length", "gauge", "Detections waiting for the webhook.", atomic_load(&c->queued));
 }
 
 static void render_state(FILE *f, struct metrics *m)
 {
 	char why[128];
 
-	family(f, "tracee_ebpf_ringbuf_size_bytes", "gauge", "Size of the ring buffer.");
-	sample(f, "tracee_ebpf_ringbuf_size_bytes", m->ring_size);
-	family(f, "tracee_ebpf_ringbuf_used_bytes", "gauge",
-	       "Bytes waiting in the ring buffer when the reader last woke.");
-	sample(f, "tracee_ebpf_ringbuf_used_bytes", load(&m->ring_used));
-	family(f, "tracee_ebpf_object_built", "gauge",
-	       "1 if this run built the eBPF object, 0 if it found one cached.");
-	sample(f, "tracee_ebpf_object_built", atomic_load(&m->object_built));
+	metric(f, "tracee_ebpf_ringbuf_size_bytes", "gauge", "Size of the ring buffer.", m->ring_size);
+	metric(f, "tracee_ebpf_ringbuf_used_bytes", "gauge",
+	       "Bytes waiting in the ring buffer when the reader last woke.", load(&m->ring_used));
+	metric(f, "tracee_ebpf_object_built", "gauge",
+	       "1 if this run built the eBPF object, 0 if it found one cached.", atomic_load(&m->object_built));
 	family(f, "tracee_ebpf_object_seconds", "gauge", "Seconds spent finding or building the eBPF object.");
 	fprintf(f, "tracee_ebpf_object_seconds %.6f\n", (double)load(&m->object_ns) / 1e9);
-	family(f, "tracee_healthy", "gauge", "1 while /healthz answers OK.");
-	sample(f, "tracee_healthy", metrics_health(m, metrics_now_ns(), why, sizeof(why)) == 0);
+	metric(f, "tracee_healthy", "gauge", "1 while /healthz answers OK.", metrics_health(m, metrics_now_ns(), why, sizeof(why)) == 0);
 }
 
 char *metrics_render(struct metrics *m, size_t *len)
