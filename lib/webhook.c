@@ -150,7 +150,7 @@ static void falco_body(struct webhook *w, const struct event *ev, const char *js
 static char *format(struct webhook *w, const struct event *ev, size_t *len)
 {
 	struct outbuf *o = &w->json;
-	char *body = NULL;
+	char *body;
 
 	w->json.len = w->falco.len = 0;
 	w->json.broken = w->falco.broken = false;
@@ -159,8 +159,10 @@ static char *format(struct webhook *w, const struct event *ev, size_t *len)
 		falco_body(w, ev, w->json.buf, w->json.len - (w->json.len && w->json.buf[w->json.len - 1] == '\n'));
 		o = &w->falco;
 	}
-	if (!w->json.broken && !o->broken && (body = malloc(o->len)))
-		memcpy(body, o->buf, *len = o->len);
+	if (w->json.broken || o->broken || !(body = malloc(o->len)))
+		return NULL;
+	memcpy(body, o->buf, o->len);
+	*len = o->len;
 	return body;
 }
 
