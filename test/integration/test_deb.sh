@@ -38,7 +38,7 @@ else
 fi
 
 # ---- dependencies ------------------------------------------------------------
-for lib in libbpf1 libelf1 libmicrohttpd12 libc6; do
+for lib in libbpf1 libelf1 libmicrohttpd12 libcurl4 libc6; do
     check "Depends: $lib (tracee links it)" bash -c "dpkg-deb -f '$deb' Depends | grep -q '\\b$lib\\b'"
 done
 check "Depends: no LLVM or clang" bash -c "! dpkg-deb -f '$deb' Depends | grep -Eq 'llvm|clang'"
