@@ -83,6 +83,19 @@ static void any_address(struct sockaddr_storage *ss, socklen_t *len, unsigned po
 	*len = sizeof(*s6);
 }
 
+int metrics_check_listen(const char *addr, char *err, size_t errlen)
+{
+	char host[256];
+	const char *port;
+
+	if (split_host_port(addr, host, sizeof(host), &port) || !valid_port(port)) {
+		snprintf(err, errlen, "--listen-addr '%s': expected [HOST]:PORT, e.g. :3366 or 127.0.0.1:3366",
+			 addr);
+		return -1;
+	}
+	return 0;
+}
+
 int metrics_parse_listen(const char *addr, struct sockaddr_storage *ss, socklen_t *len,
 			 char *err, size_t errlen)
 {
@@ -91,11 +104,9 @@ int metrics_parse_listen(const char *addr, struct sockaddr_storage *ss, socklen_
 	const char *port;
 	int rc;
 
-	if (split_host_port(addr, host, sizeof(host), &port) || !valid_port(port)) {
-		snprintf(err, errlen, "--listen-addr '%s': expected [HOST]:PORT, e.g. :3366 or 127.0.0.1:3366",
-			 addr);
+	if (metrics_check_listen(addr, err, errlen))
 		return -1;
-	}
+	split_host_port(addr, host, sizeof(host), &port);
 	if (host[0] == '\0') {
 		any_address(ss, len, (unsigned)strtoul(port, NULL, 10));
 		return 0;

@@ -68,8 +68,10 @@ static inline void metrics_set(_Atomic uint64_t *c, uint64_t v)
 	atomic_store_explicit(c, v, memory_order_relaxed);
 }
 
-/* --listen-addr: ":PORT" (every address), "HOST:PORT", "[V6]:PORT"; HOST a
- * name or a number. 0 or -1 with one line in err. */
+/* --listen-addr's form, checked without resolving anything (flags.c):
+ * ":PORT" (every address), "HOST:PORT", "[V6]:PORT". 0 or -1 with one line in err. */
+int metrics_check_listen(const char *addr, char *err, size_t errlen);
+/* The same, HOST (a name or a number) resolved into ss. */
 int metrics_parse_listen(const char *addr, struct sockaddr_storage *ss, socklen_t *len,
 			 char *err, size_t errlen);
 

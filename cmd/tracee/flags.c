@@ -304,13 +304,12 @@ static enum flags_result parse_output(const char *s, struct tracee_config *cfg)
 	return FLAGS_RUN;
 }
 
+/* Its form only: a name is resolved when the server starts, not while parsing. */
 static enum flags_result parse_listen_addr(const char *s, struct tracee_config *cfg)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
 	char err[300];
 
-	if (metrics_parse_listen(s, &ss, &len, err, sizeof(err)))
+	if (metrics_check_listen(s, err, sizeof(err)))
 		return flag_error("%s", err);
 	cfg->listen_addr = s;
 	return FLAGS_RUN;

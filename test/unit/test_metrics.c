@@ -104,6 +104,8 @@ static void test_listen(void)
 	CHECK_INT(metrics_parse_listen(":65536", &ss, &len, err, sizeof(err)), -1);
 	CHECK_INT(metrics_parse_listen(":", &ss, &len, err, sizeof(err)), -1);
 	CHECK_INT(metrics_parse_listen(":-1", &ss, &len, err, sizeof(err)), -1);
+	CHECK_INT(metrics_check_listen("no.such.host.invalid:80", err, sizeof(err)), 0);   /* form only */
+	CHECK_INT(metrics_check_listen(":99999", err, sizeof(err)), -1);
 	CHECK_INT(metrics_parse_listen("no.such.host.invalid:80", &ss, &len, err, sizeof(err)), -1);
 	CHECK(strstr(err, "cannot resolve") != NULL);
 }
