@@ -19,6 +19,8 @@ TEST_PKGS+=(docker.io debootstrap)
 TEST_PKGS+=(prometheus curl iproute2)
 # test_deb.sh: the package's lint, its man page, its systemd unit
 TEST_PKGS+=(lintian man-db systemd)
+# test_service_notify.sh: listens where systemd would for READY=1
+TEST_PKGS+=(socat)
 
 # test/bench/bench.sh: the tracers tracee is measured against, and a profiler
 BENCH_PKGS=(strace linux-perf bpftrace time valgrind)

@@ -19,6 +19,7 @@
 #include "metrics.h"
 #include "output_file.h"
 #include "pipeline.h"
+#include "service_notify.h"
 #include "webhook.h"
 
 #define POLL_MS 50
@@ -267,6 +268,7 @@ int tracee_run(const struct tracee_config *cfg)
 
 	if (!cfg->build_only && check_privileges())
 		return 1;
+	service_notify_init();
 	if (printer == &printer_table && trace_mode_is_container(cfg->trace_mode))
 		printer = &printer_table_container;
 	if (!cfg->build_only && cfg->webhook_url &&
@@ -318,9 +320,11 @@ int tracee_run(const struct tracee_config *cfg)
 		metrics_set(&metrics->heartbeat_ns, metrics_now_ns());
 		atomic_store(&metrics->state, METRICS_ATTACHED);
 	}
+	service_notify("READY=1\nSTATUS=tracing\n");  /* systemd's Type=notify */
 	if (cmd.pid > 0)
 		command_release(&cmd);
 	status = trace_loop(&pipe, &cmd, &of);
+	service_notify("STOPPING=1\n");
 	if (metrics)
 		atomic_store(&metrics->state, METRICS_STOPPING);
 	print_stats(&pipe, &l);
