@@ -5,13 +5,14 @@
 #   make all     both;  make run: build and trace;  make test: every test (sanitize included)
 #   make sanitize  the suite under ASan+UBSan;  make fuzz: the libFuzzer targets
 #   make docker, make docker-slim   the full and slim images (docker/)
+#   make deb     dist/tracee_<version>_<arch>.deb (docker/deb.sh)
 #   DOCKER=1     build, bpf and all run inside the builder image; outputs still land in dist/
 BUILD_DIR ?= build
 DIST_DIR  ?= $(CURDIR)/dist
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
 
-.PHONY: build bpf all run test sanitize fuzz clean docker docker-slim docker-builder
+.PHONY: build bpf all run test sanitize fuzz clean docker docker-slim docker-builder deb
 ifeq ($(DOCKER),1)
 # The same make, inside the builder image (docker/Dockerfile.builder): the tree,
 # the build and dist dirs and any kernel headers mounted at their host paths.
@@ -46,6 +47,10 @@ docker-slim: build
 	DIST_DIR=$(DIST_DIR) docker/build.sh slim $(DOCKER_IMAGE_SLIM)
 docker-builder:
 	docker/build.sh builder $(or $(DOCKER_BUILDER),tracee-builder:latest)
+
+# The Debian package: tracee, its plugin, man page, completion, systemd unit.
+deb: build
+	DIST_DIR=$(DIST_DIR) docker/deb.sh
 
 run: build
 	$(DIST_DIR)/tracee $(ARGS)

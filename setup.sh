@@ -8,13 +8,20 @@
 set -euo pipefail
 
 BUILD_PKGS=(make cmake gcc g++ pkg-config libbpf-dev libelf-dev zlib1g-dev
-            libclang-cpp19-dev libclang-19-dev llvm-19-dev libclang-common-19-dev)
+            libclang-cpp19-dev libclang-19-dev llvm-19-dev libclang-common-19-dev
+            libmicrohttpd-dev libcurl4-openssl-dev)
 TEST_PKGS=(jq strace util-linux procps bc time clang-19 libclang-rt-19-dev)
 # test/qemu: boots Debian's cloud kernels (5.10, 6.1, 6.12) with tracee in an initramfs;
 # the archive keyring checks the packages from the suites it fetches
 TEST_PKGS+=(qemu-system-x86 cpio busybox-static debian-archive-keyring)
 # test/docker: a Docker engine and the debootstrap that makes its Debian base image
 TEST_PKGS+=(docker.io debootstrap)
+# test_metrics.sh: a real Prometheus scrapes tracee; curl is the plain client
+TEST_PKGS+=(prometheus curl iproute2)
+# test_deb.sh: the package's lint, its man page, its systemd unit
+TEST_PKGS+=(lintian man-db systemd)
+# test_service_notify.sh: listens where systemd would for READY=1
+TEST_PKGS+=(socat)
 
 # test/bench/bench.sh: the tracers tracee is measured against, and a profiler
 BENCH_PKGS=(strace linux-perf bpftrace time valgrind)
@@ -27,6 +34,9 @@ missing=()
 for p in "${want[@]}"; do
     dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")
 done
+# test_k8s.sh validates the DaemonSet with npm packages: Debian's npm (and
+# nodejs) unless a node with its own npm is already there
+[[ "${1:-}" == test ]] && ! command -v npm >/dev/null && missing+=(npm)
 if ((${#missing[@]})); then
     echo "setup: installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -40,7 +40,20 @@ struct plugin {
 	tcf_free_fn free;
 };
 
-/* opts->plugin_path, else <exe_dir>/tracee-build.so, else $TRACEE_BUILD_PLUGIN.
+/* An installed tracee, <prefix>/bin/tracee, has its plugin in
+ * <prefix>/lib/tracee/ (the Debian package's layout): path becomes that one
+ * when it exists, and stays as it is otherwise. */
+static void find_installed_plugin(char path[PATH_MAX], const char *exe_dir)
+{
+	char installed[PATH_MAX], resolved[PATH_MAX];
+
+	if (bp_join(installed, sizeof(installed), exe_dir, "../lib/tracee/" BP_PLUGIN_NAME) == 0 &&
+	    realpath(installed, resolved))
+		memcpy(path, resolved, PATH_MAX);
+}
+
+/* opts->plugin_path, else <exe_dir>/tracee-build.so, else
+ * <exe_dir>/../lib/tracee/tracee-build.so, else $TRACEE_BUILD_PLUGIN.
  * The plugin is never unloaded: LLVM does not survive dlclose() reliably. */
 static int plugin_load(const struct buildpolicy_opts *o, const struct bp_location *loc,
 		       struct plugin *pl)
@@ -54,6 +67,8 @@ static int plugin_load(const struct buildpolicy_opts *o, const struct bp_locatio
 		bool next_to_exe = o->exe_dir && *o->exe_dir &&
 				   bp_join(path, sizeof(path), o->exe_dir, BP_PLUGIN_NAME) == 0;
 
+		if (next_to_exe && access(path, F_OK))
+			find_installed_plugin(path, o->exe_dir);
 		if ((!next_to_exe || access(path, F_OK)) && env && *env)
 			snprintf(path, sizeof(path), "%s", env);
 	}

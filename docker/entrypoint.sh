@@ -11,5 +11,8 @@ mount_if_missing() {
 }
 
 mount_if_missing tracefs /sys/kernel/tracing
-mount_if_missing debugfs /sys/kernel/debug
+# debugfs only where tracefs could not be had: libbpf then looks for the
+# trace events under /sys/kernel/debug/tracing. A host's tracefs mounted into
+# the container (the Kubernetes DaemonSet) needs no mount and no CAP_SYS_ADMIN.
+[ -d /sys/kernel/tracing/events ] || mount_if_missing debugfs /sys/kernel/debug
 exec /tracee/tracee "$@"

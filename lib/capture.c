@@ -217,7 +217,7 @@ int capture_configure(struct bpf_object *obj, const struct tracee_config *cfg)
 	return bpf_map_update_elem(fd, &zero, &conf, BPF_ANY) ? -errno : 0;
 }
 
-static int read_kernel_stats(struct bpf_object *obj, uint64_t out[CAPTURE_STAT_MAX])
+int capture_kernel_stats(struct bpf_object *obj, uint64_t out[CAPTURE_STAT_MAX])
 {
 	int fd = obj ? bpf_object__find_map_fd_by_name(obj, "capture_stats") : -1;
 	int ncpu = libbpf_num_possible_cpus();
@@ -1022,7 +1022,7 @@ void capture_close(struct capture *c, struct bpf_object *obj, FILE *err)
 	if (!c)
 		return;
 	capture_flush(c);
-	read_kernel_stats(obj, k);
+	capture_kernel_stats(obj, k);
 	if (err)
 		fprintf(err, "tracee: capture: files: %llu, execs: %llu, regions: %llu, "
 			"lost writes: %llu, unreadable: %llu, errors: %llu\n",

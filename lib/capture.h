@@ -57,6 +57,9 @@ struct capture_counts {
 	uint64_t errors;        /* artifacts refused or failed (see stderr) */
 };
 void capture_get_counts(const struct capture *c, struct capture_counts *out);
+/* The kernel side's counters (enum capture_stat: lost, unreadable), summed
+ * over CPUs; all 0 and -ENOENT when obj has no capture_stats map. */
+int capture_kernel_stats(struct bpf_object *obj, uint64_t out[CAPTURE_STAT_MAX]);
 
 /* Naming, exposed for unit tests. Each returns the length written, or -1
  * when it does not fit. */

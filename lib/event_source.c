@@ -58,6 +58,11 @@ uint64_t event_source_lost(const struct event_source *s)
 	return s->ops ? s->ops->lost(s->impl) : 0;
 }
 
+uint64_t event_source_waiting(const struct event_source *s)
+{
+	return s->ops ? s->ops->waiting(s->impl) : 0;
+}
+
 void event_source_close(struct event_source *s)
 {
 	if (s->ops)

@@ -19,6 +19,8 @@ struct event_source_ops {
 	int (*drain)(void *impl, record_fn fn, void *ctx);
 	/* Records the kernel could not write and told the reader about. */
 	uint64_t (*lost)(void *impl);
+	/* Bytes written by the kernel and not yet handed back. */
+	uint64_t (*waiting)(void *impl);
 	void (*close)(void *impl);
 };
 
@@ -34,6 +36,7 @@ int event_source_open(struct event_source *s, int map_fd, size_t bytes);
 int event_source_wait(struct event_source *s, int timeout_ms);
 int event_source_drain(struct event_source *s, record_fn fn, void *ctx);
 uint64_t event_source_lost(const struct event_source *s);
+uint64_t event_source_waiting(const struct event_source *s);
 void event_source_close(struct event_source *s);
 
 #endif

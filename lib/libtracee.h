@@ -19,6 +19,7 @@ struct tracee_config {
 	const char *install_path;
 	const char *output_path;
 	const char *output_format;      /* a printer name: table, table-verbose, json */
+	const char *output_file;        /* -o FORMAT:PATH: events to PATH (reopened on SIGHUP); NULL: stdout */
 	const char *exe_dir;            /* where the binary (and its plugin) live */
 	bool build_only;
 	bool debug;
@@ -34,6 +35,11 @@ struct tracee_config {
 	bool clear_output_path;         /* --clear-output-path */
 	unsigned n_write_filters;       /* --filter-file-write PREFIX */
 	const char *write_filters[CAPTURE_FILTERS_MAX];
+	bool metrics;                   /* --metrics: /metrics and /healthz */
+	bool healthz;                   /* --healthz: /healthz only */
+	const char *listen_addr;        /* --listen-addr [HOST]:PORT (default :3366) */
+	const char *webhook_url;        /* --webhook URL: detections POSTed there */
+	int webhook_format;             /* --webhook-format: enum webhook_format (json, falco) */
 	char **command;                 /* -- COMMAND [ARGS...], NULL-terminated; NULL: none */
 };
 

@@ -280,6 +280,18 @@ static uint64_t source_lost(void *impl)
 	return ((struct perfbuf *)impl)->lost;
 }
 
+/* Every CPU's unread bytes. */
+static uint64_t source_waiting(void *impl)
+{
+	const struct perfbuf *pb = impl;
+	uint64_t n = 0;
+
+	for (int i = 0; i < pb->ncpus; i++)
+		n += __atomic_load_n(&pb->cpus[i].meta->data_head, __ATOMIC_ACQUIRE) -
+		     pb->cpus[i].meta->data_tail;
+	return n;
+}
+
 static void source_close(void *impl)
 {
 	perfbuf_close(impl);
@@ -290,5 +302,6 @@ const struct event_source_ops perfbuf_source_ops = {
 	.wait = source_wait,
 	.drain = source_drain,
 	.lost = source_lost,
+	.waiting = source_waiting,
 	.close = source_close,
 };

@@ -8,7 +8,9 @@
 #include <time.h>
 #include "decode.h"
 #include "loader.h"
+#include "metrics.h"
 #include "pipeline.h"
+#include "webhook.h"
 
 #define REPORT_NS 1000000000ull
 
@@ -40,6 +42,8 @@ static int handle_record(void *ctx, const void *data, size_t len)
 		capture_annotate(p->capture, &ev);
 	p->printer->print_event(&p->out, &ev);
 	p->stats.events++;
+	if (p->metrics)
+		metrics_add(&p->metrics->by_event[ev.def->id], 1);
 	return p->out.broken ? -EPIPE : 0;
 }
 
@@ -52,6 +56,8 @@ int pipeline_init(struct pipeline *p, int events_fd, size_t source_bytes,
 	p->debug = debug;
 	p->capture = NULL;
 	p->loader = NULL;
+	p->metrics = NULL;
+	p->webhook = NULL;
 	p->report_ns = now_ns();
 	p->stats = p->reported = (struct tracee_stats){ 0 };
 	if ((err = container_cache_init(&p->containers, "/proc")))
@@ -90,11 +96,33 @@ static void report_running(struct pipeline *p)
 		st.events, st.lost, st.errors);
 }
 
+/* Once a batch: what /metrics and /healthz read (metrics.h). */
+static void publish_metrics(struct pipeline *p)
+{
+	struct metrics *m = p->metrics;
+
+	metrics_set(&m->heartbeat_ns, metrics_now_ns());
+	metrics_set(&m->events, p->stats.events);
+	metrics_set(&m->errors, p->stats.errors);
+	metrics_set(&m->reader_lost, event_source_lost(&p->source));
+	if (p->capture) {
+		struct capture_counts c;
+
+		capture_get_counts(p->capture, &c);
+		metrics_set(&m->capture_files, c.files);
+		metrics_set(&m->capture_execs, c.execs);
+		metrics_set(&m->capture_regions, c.regions);
+		metrics_set(&m->capture_errors, c.errors);
+	}
+}
+
 int pipeline_poll(struct pipeline *p, int timeout_ms)
 {
 	/* records submitted without a wake-up are found by draining anyway */
 	int n = event_source_wait(&p->source, timeout_ms);
 
+	if (p->metrics)
+		metrics_set(&p->metrics->ring_used, event_source_waiting(&p->source));
 	if (n >= 0 || n == -EINTR)
 		n = event_source_drain(&p->source, handle_record, p);
 	if (p->capture)
@@ -104,6 +132,8 @@ int pipeline_poll(struct pipeline *p, int timeout_ms)
 		return -EPIPE;
 	if (p->debug && p->loader)
 		report_running(p);
+	if (p->metrics)
+		publish_metrics(p);
 	return n == -EINTR ? 0 : n;
 }
 
@@ -115,6 +145,14 @@ struct tracee_stats pipeline_stats(const struct pipeline *p, const uint64_t ksta
 	st.lost = kstats[STAT_LOST] > reader_lost ? kstats[STAT_LOST] : reader_lost;
 	st.errors += kstats[STAT_ERRORS];
 	return st;
+}
+
+void pipeline_detection(struct pipeline *p, const struct event *ev)
+{
+	if (p->metrics)
+		metrics_add(&p->metrics->detections[ev->def->id], 1);
+	if (p->webhook)
+		webhook_send_event(p->webhook, ev);
 }
 
 void pipeline_free(struct pipeline *p)

@@ -10,6 +10,8 @@
 #include "outbuf.h"
 
 struct loader;
+struct metrics;
+struct webhook;
 
 struct pipeline {
 	struct event_source source;
@@ -22,6 +24,8 @@ struct pipeline {
 	uint64_t report_ns;                     /* when the counters were last looked at */
 	struct tracee_stats reported;           /* and what they were */
 	bool debug;
+	struct metrics *metrics;                /* --metrics/--healthz: counters to store into; or NULL */
+	struct webhook *webhook;                /* --webhook: where detections are queued; or NULL */
 };
 
 /* events_fd is the object's events map; source_bytes the memory its reader
@@ -38,5 +42,11 @@ int pipeline_poll(struct pipeline *p, int timeout_ms);
  * side counts the same drops where the kernel tells it, so the larger wins. */
 struct tracee_stats pipeline_stats(const struct pipeline *p, const uint64_t kstats[STAT_MAX]);
 void pipeline_free(struct pipeline *p);
+
+/* The detection hook: the detection engine hands each detection it makes
+ * (an event of the detection id range, already printed like any event) to
+ * the pipeline's sinks here: the per-signature metrics counter and the
+ * webhook's queue. Pipeline thread only; never waits. */
+void pipeline_detection(struct pipeline *p, const struct event *ev);
 
 #endif

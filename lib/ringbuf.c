@@ -118,6 +118,12 @@ out:
 	return err ? err : n;
 }
 
+uint64_t ringbuf_waiting(const struct ringbuf *r)
+{
+	return __atomic_load_n(r->producer_pos, __ATOMIC_ACQUIRE) -
+	       __atomic_load_n(r->consumer_pos, __ATOMIC_RELAXED);
+}
+
 void ringbuf_close(struct ringbuf *r)
 {
 	if (r->epoll_fd >= 0)
@@ -145,6 +151,11 @@ static uint64_t source_lost(void *impl)
 	return 0;
 }
 
+static uint64_t source_waiting(void *impl)
+{
+	return ringbuf_waiting(impl);
+}
+
 static void source_close(void *impl)
 {
 	ringbuf_close(impl);
@@ -155,5 +166,6 @@ const struct event_source_ops ringbuf_source_ops = {
 	.wait = source_wait,
 	.drain = source_drain,
 	.lost = source_lost,
+	.waiting = source_waiting,
 	.close = source_close,
 };

@@ -24,6 +24,8 @@ int ringbuf_open(struct ringbuf *r, int map_fd);
 int ringbuf_wait(struct ringbuf *r, int timeout_ms);
 /* Hand every waiting record to fn; returns how many, or fn's non-zero return. */
 int ringbuf_drain(struct ringbuf *r, record_fn fn, void *ctx);
+/* Bytes the kernel has written and we have not released yet. */
+uint64_t ringbuf_waiting(const struct ringbuf *r);
 void ringbuf_close(struct ringbuf *r);
 
 extern const struct event_source_ops ringbuf_source_ops;

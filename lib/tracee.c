@@ -16,15 +16,25 @@
 #include "capture.h"
 #include "libtracee.h"
 #include "loader.h"
+#include "metrics.h"
+#include "output_file.h"
 #include "pipeline.h"
+#include "service_notify.h"
+#include "webhook.h"
 
 #define POLL_MS 50
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reopen_requested;     /* SIGHUP: reopen the -o FORMAT:FILE file */
 
 static void on_stop(int sig)
 {
 	stop_requested = sig;
+}
+
+static void on_hangup(int sig)
+{
+	reopen_requested = sig;
 }
 
 static void on_child(int sig)
@@ -32,7 +42,9 @@ static void on_child(int sig)
 	(void)sig;  /* only interrupts poll; waitpid tells the rest */
 }
 
-static void install_signals(void)
+/* SIGHUP reopens the output file when there is one; otherwise it stops
+ * tracee as SIGTERM does (a closed terminal), counters and all. */
+static void install_signals(bool reopen_on_hangup)
 {
 	struct sigaction sa = { .sa_handler = on_stop };
 
@@ -40,6 +52,8 @@ static void install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_child;
 	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = reopen_on_hangup ? on_hangup : on_stop;
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -158,13 +172,27 @@ static void print_stats(const struct pipeline *p, struct loader *l)
 	p->printer->print_stats(stderr, &st);
 }
 
+/* SIGHUP with -o FORMAT:FILE: what was printed goes to the old file, what is
+ * drained from now on to a new one at the same path (with the table header). */
+static void reopen_output(struct pipeline *p, struct output_file *of)
+{
+	reopen_requested = 0;
+	if (of->fd < 0)
+		return;
+	outbuf_flush(&p->out);
+	if (output_file_reopen(of) == 0 && p->printer->open)
+		p->printer->open(&p->out);
+}
+
 /* Poll until asked to stop, the output reader goes away, or the command
  * exits; returns the command's exit status (0 without a command). */
-static int trace_loop(struct pipeline *p, const struct command *c)
+static int trace_loop(struct pipeline *p, const struct command *c, struct output_file *of)
 {
 	int wstatus, status = 0;
 
 	while (!stop_requested) {
+		if (reopen_requested)
+			reopen_output(p, of);
 		if (pipeline_poll(p, POLL_MS) == -EPIPE)
 			return 0;
 		if (c->pid > 0 && waitpid(c->pid, &wstatus, WNOHANG) == c->pid) {
@@ -175,6 +203,39 @@ static int trace_loop(struct pipeline *p, const struct command *c)
 	/* Everything the command did was submitted before it was reaped. */
 	pipeline_poll(p, 0);
 	return status;
+}
+
+/* --metrics / --healthz: serving starts before the object is found or
+ * built, so /healthz says "not attached" until tracing is live. */
+static int metrics_open(struct metrics **out, const struct tracee_config *cfg, const struct webhook *w)
+{
+	struct metrics *m;
+
+	*out = NULL;
+	if (!cfg->metrics && !cfg->healthz)
+		return 0;
+	m = malloc(sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	metrics_init(m);
+	m->selected = cfg->selected;
+	m->capture_on = cfg->capture != 0;
+	m->ring_size = (uint64_t)cfg->rb_pages * (uint64_t)sysconf(_SC_PAGESIZE);
+	m->webhook = w;
+	if (metrics_start(m, cfg->listen_addr ? cfg->listen_addr : METRICS_DEFAULT_LISTEN, cfg->metrics)) {
+		free(m);
+		return -1;
+	}
+	*out = m;
+	return 0;
+}
+
+static void metrics_close(struct metrics *m)
+{
+	if (!m)
+		return;
+	metrics_stop(m);
+	free(m);
 }
 
 static int obtain_object(const struct tracee_config *cfg, struct bpf_object_file *obj)
@@ -197,22 +258,35 @@ int tracee_run(const struct tracee_config *cfg)
 	struct pipeline pipe = { 0 };
 	struct loader l = { 0 };
 	struct capture *capture = NULL;
+	struct output_file of = { .fd = -1 };
+	struct metrics *metrics = NULL;
+	struct webhook *webhook = NULL;
 	char pidfile[PATH_MAX] = "";
 	uint64_t start_ns = monotonic_ns();
 	int status = 1, err;
 
 	if (!cfg->build_only && check_privileges())
 		return 1;
+	service_notify_init();
 	if (printer == &printer_table && trace_mode_is_container(cfg->trace_mode))
 		printer = &printer_table_container;
-	if (obtain_object(cfg, &obj))
+	if (!cfg->build_only && cfg->webhook_url &&
+	    !(webhook = webhook_open(cfg->webhook_url, (enum webhook_format)cfg->webhook_format)))
 		return 1;
+	if (!cfg->build_only && metrics_open(&metrics, cfg, webhook))
+		goto out;
+	if (obtain_object(cfg, &obj))
+		goto out;
+	if (metrics) {
+		atomic_store(&metrics->object_built, obj.built);
+		metrics_set(&metrics->object_ns, monotonic_ns() - start_ns);
+	}
 	if (cfg->build_only) {
 		printf("%s\n", obj.path);
 		bpf_object_file_free(&obj);
 		return 0;
 	}
-	install_signals();
+	install_signals(cfg->output_file != NULL);
 	if (cfg->capture && capture_open(&capture, cfg))
 		goto out;
 	if (cfg->command && command_fork(&cmd, cfg->command)) {
@@ -221,12 +295,16 @@ int tracee_run(const struct tracee_config *cfg)
 	}
 	if (loader_start(&l, obj.data, obj.len, cfg, start_ns))
 		goto out;
+	if (metrics)
+		atomic_store(&metrics->loader, &l);
 	if (cmd.pid > 0 && loader_follow(&l, cmd.pid)) {
 		fprintf(stderr, "tracee: cannot follow pid %d\n", (int)cmd.pid);
 		goto out;
 	}
+	if (cfg->output_file && output_file_open(&of, cfg->output_file))
+		goto out;
 	if ((err = pipeline_init(&pipe, l.events_fd, (size_t)cfg->rb_pages * 4096, printer,
-				 STDOUT_FILENO, cfg->debug))) {
+				 of.fd >= 0 ? of.fd : STDOUT_FILENO, cfg->debug))) {
 		fprintf(stderr, "tracee: cannot read the events buffer: %s\n", strerror(-err));
 		goto out;
 	}
@@ -234,14 +312,29 @@ int tracee_run(const struct tracee_config *cfg)
 		fprintf(stderr, "tracee: reading events from %s\n", pipe.source.ops->name);
 	pipe.capture = capture;
 	pipe.loader = &l;
+	pipe.metrics = metrics;
+	pipe.webhook = webhook;
 	if (pidfile_write(cfg->output_path, pidfile, sizeof(pidfile)))
 		fprintf(stderr, "tracee: warning: cannot write %s/tracee.pid\n", cfg->output_path);
 	if (cfg->debug)
 		fprintf(stderr, "tracee: ready\n");
+	if (metrics) {
+		metrics_set(&metrics->heartbeat_ns, metrics_now_ns());
+		atomic_store(&metrics->state, METRICS_ATTACHED);
+	}
+	service_notify("READY=1\nSTATUS=tracing\n");  /* systemd's Type=notify */
 	if (cmd.pid > 0)
 		command_release(&cmd);
-	status = trace_loop(&pipe, &cmd);
+	status = trace_loop(&pipe, &cmd, &of);
+	service_notify("STOPPING=1\n");
+	if (metrics)
+		atomic_store(&metrics->state, METRICS_STOPPING);
 	print_stats(&pipe, &l);
+	metrics_close(metrics);         /* it reads the webhook's counters */
+	metrics = NULL;
+	pipe.webhook = NULL;
+	webhook_close(webhook, stderr); /* delivers what is queued, in bounded time */
+	webhook = NULL;
 	capture_close(capture, l.obj, stderr);
 	capture = NULL;
 out:
@@ -249,9 +342,12 @@ out:
 		command_abort(&cmd);
 	if (pidfile[0])
 		unlink(pidfile);
+	metrics_close(metrics);         /* before what it reads is freed */
+	webhook_close(webhook, NULL);
 	if (pipe.source.ops)
 		pipeline_free(&pipe);
 	capture_close(capture, NULL, NULL);
+	output_file_close(&of);
 	loader_close(&l);
 	bpf_object_file_free(&obj);
 	return status;

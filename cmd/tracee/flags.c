@@ -8,7 +8,9 @@
 #include "capture.h"
 #include "events.h"
 #include "flags.h"
+#include "metrics.h"
 #include "printer.h"
+#include "webhook.h"
 
 enum long_only {
 	OPT_BUILD_POLICY = 256,
@@ -24,6 +26,11 @@ enum long_only {
 	OPT_SECURITY_ALERTS,
 	OPT_EXCLUDE_EVENT,
 	OPT_SHOW_EXEC_ENV,
+	OPT_METRICS,
+	OPT_HEALTHZ,
+	OPT_LISTEN_ADDR,
+	OPT_WEBHOOK,
+	OPT_WEBHOOK_FORMAT,
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +54,11 @@ static const struct option long_opts[] = {
 	{ "events-set", required_argument, NULL, 's' },
 	{ "exclude-event", required_argument, NULL, OPT_EXCLUDE_EVENT },
 	{ "show-exec-env", no_argument, NULL, OPT_SHOW_EXEC_ENV },
+	{ "metrics", no_argument, NULL, OPT_METRICS },
+	{ "healthz", no_argument, NULL, OPT_HEALTHZ },
+	{ "listen-addr", required_argument, NULL, OPT_LISTEN_ADDR },
+	{ "webhook", required_argument, NULL, OPT_WEBHOOK },
+	{ "webhook-format", required_argument, NULL, OPT_WEBHOOK_FORMAT },
 	{ 0 },
 };
 
@@ -59,7 +71,8 @@ static const char usage[] =
 	"      --exclude-event NAME[,NAME]  do not trace these events, whatever selected them\n"
 	"      --show-exec-env        show execve's environment (envp) instead of its address\n"
 	"  -l, --list                 list the events with their sets and arguments\n"
-	"  -o, --output FORMAT        table (default), table-verbose or json\n"
+	"  -o, --output FORMAT[:FILE] table (default), table-verbose or json; to FILE (appended,\n"
+	"                             reopened on SIGHUP for logrotate) instead of stdout\n"
 	"  -t, --trace MODE           process:new (default), process:all, process:PID[,PID],\n"
 	"                             process:follow, container:new|all, host:new|all\n"
 	"                             (--trace help explains them)\n"
@@ -77,11 +90,28 @@ static const char usage[] =
 	"      --perf-buffer-size N   ring buffer size in pages, a power of two (default 2048)\n"
 	"      --debug                say what is built, loaded and attached\n"
 	"      --security-alerts      also trace mem_prot_alert (W+X memory alerts)\n"
+	"      --metrics              serve Prometheus metrics at /metrics and health at /healthz\n"
+	"      --healthz              serve /healthz only (OK while tracing, 503 when not)\n"
+	"      --listen-addr ADDR     where --metrics/--healthz listen: [HOST]:PORT (default :3366)\n"
+	"      --webhook URL          POST each detection there as JSON (batched, retried, never\n"
+	"                             blocking tracing; counted in /metrics and at exit)\n"
+	"      --webhook-format FMT   json (default: tracee's event, one per line) or falco\n"
+	"                             (Falco's http_output body, one per request)\n"
 	"  -h, --help                 this text\n"
 	"      --version              print the version\n"
 	"\n"
 	"Environment: TRACEE_BPF_FILE (use this eBPF object), KERN_HEADERS (kernel headers to build with),\n"
 	"TRACEE_PROBES_OFF=lsm,fentry,kprobe,tracepoint (treat these probe kinds as refused).\n";
+
+const char *flags_usage(void)
+{
+	return usage;
+}
+
+const struct option *flags_options(void)
+{
+	return long_opts;
+}
 
 static enum flags_result flag_error(const char *fmt, ...)
 {
@@ -253,6 +283,38 @@ static enum flags_result parse_file_write_filter(const char *s, struct tracee_co
 	return FLAGS_RUN;
 }
 
+/* -o FORMAT[:FILE] (Tracee's json:/path/file form). The format name is cut
+ * out into a buffer that outlives the parse; the path stays in argv. */
+static enum flags_result parse_output(const char *s, struct tracee_config *cfg)
+{
+	static char format[32];
+	size_t len = strcspn(s, ":");
+
+	if (len < sizeof(format)) {
+		memcpy(format, s, len);
+		format[len] = '\0';
+	}
+	if (len >= sizeof(format) || !printer_by_name(format))
+		return flag_error("unknown output format '%.*s' (expected one of: %s, optionally :FILE)",
+				  (int)len, s, printer_names());
+	if (s[len] == ':' && s[len + 1] == '\0')
+		return flag_error("--output '%s': expected a file path after ':'", s);
+	cfg->output_format = format;
+	cfg->output_file = s[len] == ':' ? s + len + 1 : NULL;
+	return FLAGS_RUN;
+}
+
+/* Its form only: a name is resolved when the server starts, not while parsing. */
+static enum flags_result parse_listen_addr(const char *s, struct tracee_config *cfg)
+{
+	char err[300];
+
+	if (metrics_check_listen(s, err, sizeof(err)))
+		return flag_error("%s", err);
+	cfg->listen_addr = s;
+	return FLAGS_RUN;
+}
+
 /* --list, laid out as Tracee's: the syscalls, then the other events; each
  * "name  [set set]  (type name, ...)" in columns. */
 static void print_list_row(const struct event_def *d)
@@ -305,10 +367,7 @@ static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any
 		cfg->show_exec_env = true;
 		return FLAGS_RUN;
 	case 'o':
-		if (!printer_by_name(optarg))
-			return flag_error("unknown output format '%s' (expected one of: %s)", optarg, printer_names());
-		cfg->output_format = optarg;
-		return FLAGS_RUN;
+		return parse_output(optarg, cfg);
 	case 't':
 		return parse_trace(optarg, cfg);
 	case 'f':
@@ -350,6 +409,27 @@ static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any
 	case OPT_SECURITY_ALERTS:
 		cfg->security_alerts = true;
 		return FLAGS_RUN;
+	case OPT_METRICS:
+		cfg->metrics = true;
+		return FLAGS_RUN;
+	case OPT_HEALTHZ:
+		cfg->healthz = true;
+		return FLAGS_RUN;
+	case OPT_LISTEN_ADDR:
+		return parse_listen_addr(optarg, cfg);
+	case OPT_WEBHOOK:
+		if (!webhook_url_valid(optarg))
+			return flag_error("--webhook '%s': expected an http:// or https:// URL", optarg);
+		cfg->webhook_url = optarg;
+		return FLAGS_RUN;
+	case OPT_WEBHOOK_FORMAT: {
+		enum webhook_format f;
+
+		if (webhook_format_parse(optarg, &f))
+			return flag_error("--webhook-format '%s': expected json or falco", optarg);
+		cfg->webhook_format = (int)f;
+		return FLAGS_RUN;
+	}
 	default:
 		return FLAGS_ERROR;
 	}

@@ -2,6 +2,7 @@
 #ifndef TRACEE_FLAGS_H
 #define TRACEE_FLAGS_H
 
+#include <getopt.h>
 #include "libtracee.h"
 
 enum flags_result {
@@ -12,5 +13,10 @@ enum flags_result {
 
 void flags_defaults(struct tracee_config *cfg);
 enum flags_result flags_parse(int argc, char **argv, struct tracee_config *cfg);
+
+/* What --help prints, and the options getopt takes ({0}-terminated): the
+ * man page and the bash completion are generated from these (gen_docs.c). */
+const char *flags_usage(void);
+const struct option *flags_options(void);
 
 #endif

@@ -13,9 +13,40 @@ static int count_selected(const struct tracee_config *cfg)
 	return n;
 }
 
+/* --help documents every flag getopt takes, and nothing else: the man page
+ * and the bash completion are generated from --help (gen_docs.c). */
+static void check_help_matches_options(void)
+{
+	const char *help = flags_usage();
+	int documented = 0;
+
+	for (const struct option *o = flags_options(); o->name; o++) {
+		char flag[64];
+		const char *at;
+
+		snprintf(flag, sizeof(flag), "--%s", o->name);
+		at = strstr(help, flag);
+		while (at && (at[strlen(flag)] != ' ' && at[strlen(flag)] != ','))
+			at = strstr(at + 1, flag);
+		if (!at)
+			fprintf(stderr, "--help does not document %s\n", flag);
+		CHECK(at != NULL);
+	}
+	/* one help line per option: as many flag lines as options */
+	int options = 0;
+
+	for (const struct option *o = flags_options(); o->name; o++)
+		options++;
+	for (const char *p = help; *p; p += strcspn(p, "\n") + (p[strcspn(p, "\n")] != '\0'))
+		documented += strncmp(p, "  -", 3) == 0 || strncmp(p, "      --", 8) == 0;
+	CHECK_INT(documented, options);
+}
+
 int main(void)
 {
 	static struct tracee_config cfg;
+
+	check_help_matches_options();
 
 	CHECK_INT(parse(&cfg, ARGV("-e", "openat,close", "--event", "read")), FLAGS_RUN);
 	CHECK_INT(count_selected(&cfg), 3);
@@ -30,6 +61,20 @@ int main(void)
 	CHECK_INT(parse(&cfg, ARGV("-o", "xml")), FLAGS_ERROR);
 	CHECK_INT(parse(&cfg, ARGV("-o", "json")), FLAGS_RUN);
 	CHECK_STR(cfg.output_format, "json");
+	CHECK(cfg.output_file == NULL);
+	CHECK_INT(parse(&cfg, ARGV("-o", "json:/var/log/tracee/events.json")), FLAGS_RUN);
+	CHECK_STR(cfg.output_format, "json");
+	CHECK_STR(cfg.output_file, "/var/log/tracee/events.json");
+	CHECK_INT(parse(&cfg, ARGV("-o", "table:")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("-o", "xml:/tmp/x")), FLAGS_ERROR);
+	CHECK_INT(parse(&cfg, ARGV("-o", ":/tmp/x")), FLAGS_ERROR);
+
+	CHECK_INT(parse(&cfg, ARGV("--metrics", "--listen-addr", "127.0.0.1:9000")), FLAGS_RUN);
+	CHECK(cfg.metrics && !cfg.healthz);
+	CHECK_STR(cfg.listen_addr, "127.0.0.1:9000");
+	CHECK_INT(parse(&cfg, ARGV("--healthz")), FLAGS_RUN);
+	CHECK(cfg.healthz && !cfg.metrics && cfg.listen_addr == NULL);
+	CHECK_INT(parse(&cfg, ARGV("--metrics", "--listen-addr", "3366")), FLAGS_ERROR);
 	CHECK_INT(parse(&cfg, ARGV("-o", "table-verbose")), FLAGS_RUN);
 
 	CHECK_INT(parse(&cfg, ARGV("--build-policy", "sometimes")), FLAGS_ERROR);
