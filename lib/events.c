@@ -1,5 +1,7 @@
 /* events.c - lookups over the event table: the generated syscall rows
- * (syscalls.c) and, after them, the events that are not syscalls. */
+ * (syscalls.c), after them the events that are not syscalls, then the
+ * detections (built in, and those --rules added). */
+#include <errno.h>
 #include <string.h>
 #include "events.h"
 
@@ -170,6 +172,28 @@ static const size_t other_defs_len = sizeof(other_defs) / sizeof(other_defs[0]);
 static const struct event_def *by_id[TRACEE_MAX_EVENTS];
 static bool indexed;
 
+/* --rules detections: rows owned by the rules loader. */
+#define ADDED_MAX (TRACEE_MAX_EVENTS - TRACEE_RULE_BASE)
+static const struct event_def *added[ADDED_MAX];
+static size_t added_len;
+
+int events_add_rows(const struct event_def *rows, size_t n)
+{
+	if (n > ADDED_MAX - added_len)
+		return -ENOSPC;
+	for (size_t i = 0; i < n; i++)
+		added[added_len++] = &rows[i];
+	indexed = false;
+	return 0;
+}
+
+void events_clear_added_rows(void)
+{
+	added_len = 0;
+	memset(by_id, 0, sizeof(by_id));
+	indexed = false;
+}
+
 static void events_index(void)
 {
 	const struct event_def *d;
@@ -185,7 +209,13 @@ const struct event_def *events_at(size_t i)
 	if (i < tracee_syscall_defs_len)
 		return &tracee_syscall_defs[i];
 	i -= tracee_syscall_defs_len;
-	return i < other_defs_len ? &other_defs[i] : NULL;
+	if (i < other_defs_len)
+		return &other_defs[i];
+	i -= other_defs_len;
+	if (i < tracee_detection_defs_len)
+		return &tracee_detection_defs[i];
+	i -= tracee_detection_defs_len;
+	return i < added_len ? added[i] : NULL;
 }
 
 const struct event_def *events_by_id(int id)

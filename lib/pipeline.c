@@ -1,13 +1,19 @@
-/* pipeline.c - ring buffer -> decode -> printer. The kernel side wakes us
+/* pipeline.c - ring buffer -> stages -> printer. Each record goes through
+ * a chain of stages over one struct event: capture (its own records), decode,
+ * enrich (container id, exec digest), detect (signatures/: detections are
+ * events too, printed by the same printer), print (only what the user asked
+ * to see: base events a detection needed are not). The kernel side wakes us
  * only when enough data is waiting, so each poll drains a batch; ring space
  * is handed back and output flushed once per batch (ringbuf.c, outbuf.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include "decode.h"
 #include "loader.h"
 #include "pipeline.h"
+#include "signatures/sig_engine.h"
 
 #define REPORT_NS 1000000000ull
 
@@ -21,24 +27,86 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* --capture's own records end here. */
+static bool stage_capture(struct pipeline *p, const void *data, size_t len)
+{
+	return p->capture && capture_record(p->capture, data, len, &p->containers);
+}
+
+static bool stage_decode(struct pipeline *p, const void *data, size_t len, struct event *ev)
+{
+	if (!decode_record(data, len, ev))
+		return true;
+	p->stats.errors++;
+	if (p->debug)
+		fprintf(stderr, "tracee: dropped a malformed record of %zu bytes\n", len);
+	return false;
+}
+
+static void stage_enrich(struct pipeline *p, struct event *ev)
+{
+	ev->container_id = container_cache_id(&p->containers, ev->hdr);
+	if (p->capture)
+		capture_annotate(p->capture, ev);
+}
+
+static void print_one(struct pipeline *p, const struct event *ev)
+{
+	p->printer->print_event(&p->out, ev);
+	p->stats.events++;
+}
+
+/* A detection raised by the detect stage goes straight to the printer. */
+static void print_detection(void *arg, const struct event *detection)
+{
+	print_one(arg, detection);
+}
+
+int pipeline_detect(struct pipeline *p, const bool *selected)
+{
+	if (!sig_any_selected(selected))
+		return 0;
+	p->sigs = sig_engine_new(selected, print_detection, p);
+	return p->sigs ? 0 : -ENOMEM;
+}
+
+static void stage_detect(struct pipeline *p, const struct event *ev)
+{
+	if (p->sigs)
+		sig_engine_process(p->sigs, ev);
+}
+
+/* The environment a detection had the kernel read stays private unless
+ * --show-exec-env asked for it. */
+static void hide_exec_env(struct event *ev)
+{
+	for (unsigned i = 0; i < ev->argc && i < TRACEE_MAX_ARGS; i++)
+		if (ev->args[i].kind == ARG_STR_ARRAY && ev->args[i].def &&
+		    strcmp(ev->args[i].def->name, "envp") == 0)
+			ev->args[i].kind = ARG_NONE;
+}
+
+static void stage_print(struct pipeline *p, struct event *ev)
+{
+	unsigned id = ev->hdr->event_id;
+
+	if (p->printed && (id >= TRACEE_MAX_EVENTS || !p->printed[id]))
+		return;
+	if (p->sigs && !p->show_exec_env)
+		hide_exec_env(ev);
+	print_one(p, ev);
+}
+
 static int handle_record(void *ctx, const void *data, size_t len)
 {
 	struct pipeline *p = ctx;
 	struct event ev;
 
-	if (p->capture && capture_record(p->capture, data, len, &p->containers))
+	if (stage_capture(p, data, len) || !stage_decode(p, data, len, &ev))
 		return 0;
-	if (decode_record(data, len, &ev)) {
-		p->stats.errors++;
-		if (p->debug)
-			fprintf(stderr, "tracee: dropped a malformed record of %zu bytes\n", len);
-		return 0;
-	}
-	ev.container_id = container_cache_id(&p->containers, ev.hdr);
-	if (p->capture)
-		capture_annotate(p->capture, &ev);
-	p->printer->print_event(&p->out, &ev);
-	p->stats.events++;
+	stage_enrich(p, &ev);
+	stage_detect(p, &ev);
+	stage_print(p, &ev);
 	return p->out.broken ? -EPIPE : 0;
 }
 
@@ -50,6 +118,9 @@ int pipeline_init(struct pipeline *p, int events_fd, const struct printer *print
 	p->debug = debug;
 	p->capture = NULL;
 	p->loader = NULL;
+	p->sigs = NULL;
+	p->printed = NULL;
+	p->show_exec_env = false;
 	p->report_ns = now_ns();
 	p->stats = p->reported = (struct tracee_stats){ 0 };
 	if ((err = container_cache_init(&p->containers, "/proc")))
@@ -114,4 +185,6 @@ void pipeline_free(struct pipeline *p)
 	ringbuf_close(&p->rb);
 	outbuf_free(&p->out);
 	container_cache_free(&p->containers);
+	sig_engine_free(p->sigs);
+	p->sigs = NULL;
 }

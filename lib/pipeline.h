@@ -1,4 +1,5 @@
-/* pipeline.h - ring buffer -> decode -> printer, with batched output. */
+/* pipeline.h - ring buffer -> a chain of stages over one struct event
+ * (capture records, decode, enrich, detect, print), with batched output. */
 #ifndef TRACEE_PIPELINE_H
 #define TRACEE_PIPELINE_H
 
@@ -8,6 +9,7 @@
 #include "ringbuf.h"
 
 struct loader;
+struct sig_engine;
 
 struct pipeline {
 	struct ringbuf rb;
@@ -19,6 +21,9 @@ struct pipeline {
 	struct loader *loader;                  /* --debug: kernel counters while running; or NULL */
 	uint64_t report_ns;                     /* when the counters were last looked at */
 	struct tracee_stats reported;           /* and what they were */
+	struct sig_engine *sigs;                /* selected detections; or NULL */
+	const bool *printed;                    /* event ids the user asked to see; NULL: all */
+	bool show_exec_env;                     /* envp read for a detection is shown only if asked */
 	bool debug;
 };
 
@@ -28,6 +33,9 @@ int pipeline_init(struct pipeline *p, int events_fd, const struct printer *print
  * With debug and a loader set, prints the counters on stderr at most once a
  * second while they change ("tracee: running: events: N, lost: N, errors: N"). */
 int pipeline_poll(struct pipeline *p, int timeout_ms);
+/* The detect stage for the selected detections (none selected: no stage).
+ * -ENOMEM, or -ENOENT for a detection row without code. */
+int pipeline_detect(struct pipeline *p, const bool *selected);
 void pipeline_free(struct pipeline *p);
 
 #endif

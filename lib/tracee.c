@@ -17,6 +17,7 @@
 #include "libtracee.h"
 #include "loader.h"
 #include "pipeline.h"
+#include "signatures/sig_engine.h"
 
 #define POLL_MS 50
 
@@ -178,6 +179,21 @@ static int trace_loop(struct pipeline *p, const struct command *c)
 	return status;
 }
 
+/* What the kernel produces: what the user selected, plus the base events
+ * of the selected detections (read, not printed); never a detection's id. */
+static struct tracee_config *kernel_config(const struct tracee_config *cfg)
+{
+	struct tracee_config *k = malloc(sizeof(*k));
+
+	if (!k)
+		return NULL;
+	*k = *cfg;
+	memset(k->selected, 0, sizeof(k->selected));
+	sig_kernel_events(cfg->selected, k->selected);
+	k->show_exec_env = cfg->show_exec_env || sig_needs_exec_env(cfg->selected);
+	return k;
+}
+
 static int obtain_object(const struct tracee_config *cfg, struct bpf_object_file *obj)
 {
 	struct buildpolicy_opts o = {
@@ -198,6 +214,7 @@ int tracee_run(const struct tracee_config *cfg)
 	struct pipeline pipe = { 0 };
 	struct loader l = { 0 };
 	struct capture *capture = NULL;
+	struct tracee_config *kcfg = NULL;
 	char pidfile[PATH_MAX] = "";
 	uint64_t start_ns = monotonic_ns();
 	int status = 1;
@@ -214,13 +231,15 @@ int tracee_run(const struct tracee_config *cfg)
 		return 0;
 	}
 	install_signals();
+	if (!(kcfg = kernel_config(cfg)))
+		goto out;
 	if (cfg->capture && capture_open(&capture, cfg))
 		goto out;
 	if (cfg->command && command_fork(&cmd, cfg->command)) {
 		perror("tracee: cannot start the command");
 		goto out;
 	}
-	if (loader_start(&l, obj.data, obj.len, cfg, start_ns))
+	if (loader_start(&l, obj.data, obj.len, kcfg, start_ns))
 		goto out;
 	if (cmd.pid > 0 && loader_follow(&l, cmd.pid)) {
 		fprintf(stderr, "tracee: cannot follow pid %d\n", (int)cmd.pid);
@@ -232,6 +251,12 @@ int tracee_run(const struct tracee_config *cfg)
 	}
 	pipe.capture = capture;
 	pipe.loader = &l;
+	pipe.printed = cfg->selected;
+	pipe.show_exec_env = cfg->show_exec_env;
+	if (pipeline_detect(&pipe, cfg->selected)) {
+		fprintf(stderr, "tracee: cannot set up the detections\n");
+		goto out;
+	}
 	if (pidfile_write(cfg->output_path, pidfile, sizeof(pidfile)))
 		fprintf(stderr, "tracee: warning: cannot write %s/tracee.pid\n", cfg->output_path);
 	if (cfg->debug)
@@ -249,6 +274,7 @@ out:
 		unlink(pidfile);
 	if (pipe.rb.producer_pos)
 		pipeline_free(&pipe);
+	free(kcfg);
 	capture_close(capture, NULL, NULL);
 	loader_close(&l);
 	bpf_object_file_free(&obj);

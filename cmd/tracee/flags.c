@@ -58,7 +58,8 @@ static const char usage[] =
 	"  -s, --events-set SET[,SET] trace the events of these sets (repeatable; with -e: both)\n"
 	"      --exclude-event NAME[,NAME]  do not trace these events, whatever selected them\n"
 	"      --show-exec-env        show execve's environment (envp) instead of its address\n"
-	"  -l, --list                 list the events with their sets and arguments\n"
+	"  -l, --list                 list the events with their sets and arguments, and the\n"
+	"                             detections (-s signatures: every default detection)\n"
 	"  -o, --output FORMAT        table (default), table-verbose or json\n"
 	"  -t, --trace MODE           process:new (default), process:all, process:PID[,PID],\n"
 	"                             process:follow, container:new|all, host:new|all\n"
@@ -253,9 +254,19 @@ static enum flags_result parse_file_write_filter(const char *s, struct tracee_co
 	return FLAGS_RUN;
 }
 
-/* --list, laid out as Tracee's: the syscalls, then the other events; each
- * "name  [set set]  (type name, ...)" in columns. */
-static void print_list_row(const struct event_def *d)
+/* --list, laid out as Tracee's: the syscalls, then the other events, then
+ * the detections; each "name  [set set]  (type name, ...)" in columns. */
+enum list_group { LIST_SYSCALLS, LIST_OTHER, LIST_SIGNATURES };
+
+static enum list_group group_of(const struct event_def *d)
+{
+	if (event_is_detection(d))
+		return LIST_SIGNATURES;
+	return d->id < TRACEE_EVENT_BASE ? LIST_SYSCALLS : LIST_OTHER;
+}
+
+/* The name and sets columns; returns the width printed. */
+static int print_list_name(const struct event_def *d)
 {
 	int n = printf("  %s", d->name);
 
@@ -263,28 +274,58 @@ static void print_list_row(const struct event_def *d)
 	for (const char *p = d->sets; p && *p; p++)
 		n += printf("%c", *p == ',' ? ' ' : *p);
 	n += printf("]");
+	return n;
+}
+
+static void print_list_row(const struct event_def *d)
+{
+	int n = print_list_name(d);
+
 	printf("%*s(", n < 70 ? 70 - n : 1, "");
 	for (int a = 0; a < d->argnum; a++)
 		printf("%s%s %s", a ? ", " : "", d->args[a].type, d->args[a].name);
 	printf(")\n");
 }
 
-static void print_list_group(const char *title, bool syscalls)
+/* A detection: its TRC id, severity, MITRE technique and base events. */
+static void print_signature_row(const struct event_def *d)
+{
+	const struct sig_def *s = d->sig;
+	int n = print_list_name(d);
+
+	printf("%*s%-9s %-9s %-10s %s%s\n", n < 48 ? 48 - n : 1, "", s->trc_id,
+	       (const char *[]){ "info", "low", "medium", "high" }[s->severity & 3],
+	       s->mitre_id[0] ? s->mitre_id : "-", s->container_only ? "(containers) " : "", s->events);
+}
+
+static void print_list_group(const char *title, enum list_group group)
 {
 	const struct event_def *d;
 
-	printf("%-26s%-44s%s\n", title, "Sets:", "Arguments:");
-	printf("%-26s%-44s%s\n\n", "____________", "____", "_________");
-	for (size_t i = 0; (d = events_at(i)); i++)
-		if ((d->id < TRACEE_EVENT_BASE) == syscalls)
+	if (group == LIST_SIGNATURES) {
+		printf("%-48s%-10s%-10s%-11s%s\n", title, "ID:", "Severity:", "MITRE:", "Base events:");
+		printf("%-48s%-10s%-10s%-11s%s\n\n", "____________", "___", "_________", "______", "____________");
+	} else {
+		printf("%-26s%-44s%s\n", title, "Sets:", "Arguments:");
+		printf("%-26s%-44s%s\n\n", "____________", "____", "_________");
+	}
+	for (size_t i = 0; (d = events_at(i)); i++) {
+		if (group_of(d) != group)
+			continue;
+		if (group == LIST_SIGNATURES)
+			print_signature_row(d);
+		else
 			print_list_row(d);
+	}
 }
 
 static void print_list(void)
 {
-	print_list_group("System Calls:", true);
+	print_list_group("System Calls:", LIST_SYSCALLS);
 	printf("\n\n");
-	print_list_group("Other Events:", false);
+	print_list_group("Other Events:", LIST_OTHER);
+	printf("\n\n");
+	print_list_group("Signatures:", LIST_SIGNATURES);
 }
 
 static void select_default_set(struct tracee_config *cfg)

@@ -1,0 +1,146 @@
+/* sig_args.c - reading a base event the way detections need it: arguments
+ * by name, open flags as bits, paths matched as text or patterns, rename
+ * targets made absolute, the container test. */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "sig.h"
+
+const struct event_arg *sig_arg(const struct event *ev, const char *name)
+{
+	for (unsigned i = 0; i < ev->argc && i < TRACEE_MAX_ARGS; i++) {
+		const struct event_arg *a = &ev->args[i];
+
+		if (a->def && a->def->name && a->kind != ARG_NONE && strcmp(a->def->name, name) == 0)
+			return a;
+	}
+	return NULL;
+}
+
+int64_t sig_num(const struct event *ev, const char *name)
+{
+	const struct event_arg *a = sig_arg(ev, name);
+
+	return a && a->kind >= ARG_INT && a->kind <= ARG_PTR ? a->num : 0;
+}
+
+bool sig_str(const struct event *ev, const char *name, char *buf, size_t size)
+{
+	const struct event_arg *a = sig_arg(ev, name);
+	size_t n;
+
+	if (!a || a->kind != ARG_STR || size == 0)
+		return false;
+	n = a->len < size - 1 ? a->len : size - 1;
+	memcpy(buf, a->data, n);
+	buf[n] = '\0';
+	return true;
+}
+
+bool sig_open_writes(int64_t flags)
+{
+	int acc = (int)(flags & O_ACCMODE);
+
+	return acc == O_WRONLY || acc == O_RDWR;
+}
+
+bool sig_open_reads(int64_t flags)
+{
+	int acc = (int)(flags & O_ACCMODE);
+
+	return acc == O_RDONLY || acc == O_RDWR;
+}
+
+bool sig_in_container(const struct sig_ctx *c, const struct event *ev)
+{
+	return (ev->container_id && ev->container_id[0]) ||
+	       (c->host_pidns && ev->hdr->pid_ns != c->host_pidns);
+}
+
+/* Iterative, with one backtrack point: the last '*' seen. */
+bool sig_glob(const char *p, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+
+	while (*s) {
+		if (*p == '*') {
+			star = ++p;
+			resume = s;
+		} else if (*p == '?' || *p == *s) {
+			p++;
+			s++;
+		} else if (star) {
+			p = star;
+			s = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}
+
+bool sig_glob_any(const char *const *patterns, const char *s)
+{
+	for (; *patterns; patterns++)
+		if (sig_glob(*patterns, s))
+			return true;
+	return false;
+}
+
+bool sig_has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool sig_has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+const char *sig_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* The directory a relative name was resolved against: the cwd, or dirfd. */
+static bool dir_of(uint32_t host_pid, int64_t dirfd, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	if (dirfd == AT_FDCWD)
+		snprintf(link, sizeof(link), "/proc/%u/cwd", host_pid);
+	else
+		snprintf(link, sizeof(link), "/proc/%u/fd/%d", host_pid, (int)dirfd);
+	n = readlink(link, buf, size - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+bool sig_rename_path(const struct event *ev, bool new_path, char *buf, size_t size)
+{
+	char name[PATH_MAX], dir[PATH_MAX];
+	const char *dirfd_arg = new_path ? "newdirfd" : "olddirfd";
+	int64_t dirfd = sig_arg(ev, dirfd_arg) ? sig_num(ev, dirfd_arg) : AT_FDCWD;
+
+	if (!sig_str(ev, new_path ? "newpath" : "oldpath", name, sizeof(name)))
+		return false;
+	if (name[0] == '/' || !dir_of(ev->hdr->host_pid, dirfd, dir, sizeof(dir)))
+		return snprintf(buf, size, "%s", name) < (int)size;
+	return snprintf(buf, size, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name) < (int)size;
+}
+
+bool sig_exec_entry(const struct event *ev)
+{
+	return ev->hdr->retval == 0;
+}
