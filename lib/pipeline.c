@@ -1,8 +1,9 @@
 /* pipeline.c - ring buffer -> stages -> printer. Each record goes through
  * a chain of stages over one struct event: capture (its own records), decode,
- * enrich (container id, exec digest), detect (signatures/: detections are
- * events too, printed by the same printer), print (only what the user asked
- * to see: base events a detection needed are not). The kernel side wakes us
+ * enrich (container id, exec digest), print (only what the user asked to
+ * see: base events a detection needed are not), detect (signatures/:
+ * detections are events too, printed by the same printer right after the
+ * event that raised them). The kernel side wakes us
  * only when enough data is waiting, so each poll drains a batch; ring space
  * is handed back and output flushed once per batch (ringbuf.c, outbuf.c). */
 #include <errno.h>
@@ -56,17 +57,31 @@ static void print_one(struct pipeline *p, const struct event *ev)
 	p->stats.events++;
 }
 
-/* A detection raised by the detect stage goes straight to the printer. */
+static void hide_exec_env(struct event *ev);
+
+/* A detection raised by the detect stage goes straight to the printer; the
+ * environment of the exec that raised it stays private unless asked for. */
 static void print_detection(void *arg, const struct event *detection)
 {
-	print_one(arg, detection);
+	struct pipeline *p = arg;
+	struct event d, t;
+
+	if (p->show_exec_env || !detection->trigger) {
+		print_one(p, detection);
+		return;
+	}
+	d = *detection;
+	t = *detection->trigger;
+	hide_exec_env(&t);
+	d.trigger = &t;
+	print_one(p, &d);
 }
 
 int pipeline_detect(struct pipeline *p, const bool *selected)
 {
 	if (!sig_any_selected(selected))
 		return 0;
-	p->sigs = sig_engine_new(selected, print_detection, p);
+	p->sigs = sig_engine_new(selected, p->containers.host_pid_ns, print_detection, p);
 	return p->sigs ? 0 : -ENOMEM;
 }
 
@@ -86,15 +101,20 @@ static void hide_exec_env(struct event *ev)
 			ev->args[i].kind = ARG_NONE;
 }
 
-static void stage_print(struct pipeline *p, struct event *ev)
+static void stage_print(struct pipeline *p, const struct event *ev)
 {
 	unsigned id = ev->hdr->event_id;
+	struct event shown;
 
 	if (p->printed && (id >= TRACEE_MAX_EVENTS || !p->printed[id]))
 		return;
-	if (p->sigs && !p->show_exec_env)
-		hide_exec_env(ev);
-	print_one(p, ev);
+	if (!p->sigs || p->show_exec_env) {
+		print_one(p, ev);
+		return;
+	}
+	shown = *ev;    /* the detections after this still read the environment */
+	hide_exec_env(&shown);
+	print_one(p, &shown);
 }
 
 static int handle_record(void *ctx, const void *data, size_t len)
@@ -105,8 +125,8 @@ static int handle_record(void *ctx, const void *data, size_t len)
 	if (stage_capture(p, data, len) || !stage_decode(p, data, len, &ev))
 		return 0;
 	stage_enrich(p, &ev);
-	stage_detect(p, &ev);
 	stage_print(p, &ev);
+	stage_detect(p, &ev);
 	return p->out.broken ? -EPIPE : 0;
 }
 

@@ -140,7 +140,7 @@ static void procs_remove(struct sock_tables *t, uint32_t tgid)
 	if (!t->slots[i].tgid)
 		return;
 	free(t->slots[i].fds);
-	t->slots[i].tgid = 0;
+	t->slots[i] = (struct proc_socks){ 0 };
 	t->used--;
 	for (;;) {
 		size_t home;
@@ -153,7 +153,7 @@ static void procs_remove(struct sock_tables *t, uint32_t tgid)
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
 		t->slots[i] = t->slots[j];
-		t->slots[j].tgid = 0;
+		t->slots[j] = (struct proc_socks){ 0 };
 		i = j;
 	}
 }
@@ -213,7 +213,8 @@ static void sock_tables_free(void *state)
 	struct sock_tables *t = state;
 
 	for (size_t i = 0; t && i < t->cap; i++)
-		free(t->slots[i].fds);
+		if (t->slots[i].tgid)
+			free(t->slots[i].fds);
 	if (t)
 		free(t->slots);
 	free(t);

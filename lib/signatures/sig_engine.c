@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include "sig_engine.h"
 
 /* One detection listening to one base event. */
@@ -142,13 +141,6 @@ static void engine_emit(struct sig_ctx *c, int id, const struct event *trigger,
 	e->out(e->out_arg, &d);
 }
 
-static uint32_t host_pidns(void)
-{
-	struct stat st;
-
-	return stat("/proc/1/ns/pid", &st) == 0 ? (uint32_t)st.st_ino : 0;
-}
-
 /* The state of impl, made once however many events it listens to. */
 static int impl_state(struct sig_engine *e, const struct sig_impl *impl, void **state)
 {
@@ -200,7 +192,7 @@ static int engine_hooks(struct sig_engine *e, const bool *selected, uint32_t *fi
 	return 0;
 }
 
-struct sig_engine *sig_engine_new(const bool *selected, sig_out_fn out, void *arg)
+struct sig_engine *sig_engine_new(const bool *selected, uint32_t host_pidns, sig_out_fn out, void *arg)
 {
 	struct sig_engine *e = calloc(1, sizeof(*e));
 	uint32_t *fill = calloc(TRACEE_MAX_EVENTS, sizeof(*fill));
@@ -208,7 +200,7 @@ struct sig_engine *sig_engine_new(const bool *selected, sig_out_fn out, void *ar
 
 	if (!e || !fill)
 		goto fail;
-	e->ctx = (struct sig_ctx){ .emit = engine_emit, .emit_arg = e, .host_pidns = host_pidns() };
+	e->ctx = (struct sig_ctx){ .emit = engine_emit, .emit_arg = e, .host_pidns = host_pidns };
 	e->out = out;
 	e->out_arg = arg;
 	if (engine_hooks(e, selected, NULL))

@@ -24,9 +24,11 @@ void sig_kernel_events(const bool *selected, bool *kernel);
 /* Does a selected detection read the exec environment (envp)? */
 bool sig_needs_exec_env(const bool *selected);
 
-/* NULL with a message on stderr when a selected detection has no code or a
- * base event it names is unknown (a table error), or memory runs out. */
-struct sig_engine *sig_engine_new(const bool *selected, sig_out_fn out, void *arg);
+/* host_pidns: the host's pid namespace (others are containers), as
+ * container.c found it. NULL with a message on stderr when a selected
+ * detection has no code or a base event it names is unknown (a table
+ * error), or memory runs out. */
+struct sig_engine *sig_engine_new(const bool *selected, uint32_t host_pidns, sig_out_fn out, void *arg);
 /* Show ev to the detections that consume its id. */
 void sig_engine_process(struct sig_engine *e, const struct event *ev);
 /* Detections raised so far. */
