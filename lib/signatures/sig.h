@@ -41,10 +41,10 @@ struct sig_impl {
 	void (*free)(void *state);
 };
 
-/* The implementations, one table per file: files and execs (stateless),
- * processes and memory (stateless), sockets (stateful). */
-extern const struct sig_impl sig_builtin_files[], sig_builtin_procs[], sig_builtin_net[];
-extern const size_t sig_builtin_files_len, sig_builtin_procs_len, sig_builtin_net_len;
+/* The implementations in C, one table per file: files and execs, sockets
+ * (stateful). The other built-in detections are rules (rules_builtin.yaml). */
+extern const struct sig_impl sig_builtin_files[], sig_builtin_net[];
+extern const size_t sig_builtin_files_len, sig_builtin_net_len;
 
 /* --- reading a base event ---------------------------------------------------- */
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "rule_file.h"
 #include "sig_engine.h"
 
 /* One detection listening to one base event. */
@@ -33,17 +34,18 @@ static const struct {
 	const size_t *len;
 } impl_tables[] = {
 	{ sig_builtin_files, &sig_builtin_files_len },
-	{ sig_builtin_procs, &sig_builtin_procs_len },
 	{ sig_builtin_net, &sig_builtin_net_len },
 };
 
+/* The C code of a detection, else the rule that implements it (the
+ * embedded rule file, or the user's). */
 static const struct sig_impl *impl_by_name(const char *name)
 {
 	for (size_t t = 0; t < sizeof(impl_tables) / sizeof(impl_tables[0]); t++)
 		for (size_t i = 0; i < *impl_tables[t].len; i++)
 			if (strcmp(impl_tables[t].impls[i].name, name) == 0)
 				return &impl_tables[t].impls[i];
-	return NULL;
+	return rules_impl_by_name(name);
 }
 
 /* Each base event of detection d, by id (-1 for an unknown name); returns
