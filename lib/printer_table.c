@@ -168,15 +168,18 @@ static void detection_args(struct outbuf *out, const struct event *ev)
 	outbuf_puts(out, s->trc_id);
 	outbuf_puts(out, ", severity: ");
 	outbuf_puts(out, sev);
-	outbuf_puts(out, ", mitre: ");
-	if (s->mitre_id[0]) {
+	if (s->mitre_id[0] || s->technique[0]) {
+		outbuf_puts(out, ", mitre: ");
 		outbuf_puts(out, s->mitre_id);
-		outbuf_putc(out, ' ');
+		if (s->mitre_id[0] && s->technique[0])
+			outbuf_putc(out, ' ');
+		outbuf_puts(out, s->technique);
 	}
-	outbuf_puts(out, s->technique);
-	outbuf_puts(out, " (");
-	outbuf_puts(out, s->category);
-	outbuf_putc(out, ')');
+	if (s->category[0]) {
+		outbuf_puts(out, " (");
+		outbuf_puts(out, s->category);
+		outbuf_putc(out, ')');
+	}
 	if (ev->argc) {
 		outbuf_put(out, ", ", 2);
 		args_text(out, ev);

@@ -9,6 +9,7 @@
 #include "events.h"
 #include "flags.h"
 #include "printer.h"
+#include "signatures/rule_file.h"
 
 enum long_only {
 	OPT_BUILD_POLICY = 256,
@@ -24,6 +25,7 @@ enum long_only {
 	OPT_SECURITY_ALERTS,
 	OPT_EXCLUDE_EVENT,
 	OPT_SHOW_EXEC_ENV,
+	OPT_RULES,
 };
 
 static const struct option long_opts[] = {
@@ -47,6 +49,7 @@ static const struct option long_opts[] = {
 	{ "events-set", required_argument, NULL, 's' },
 	{ "exclude-event", required_argument, NULL, OPT_EXCLUDE_EVENT },
 	{ "show-exec-env", no_argument, NULL, OPT_SHOW_EXEC_ENV },
+	{ "rules", required_argument, NULL, OPT_RULES },
 	{ 0 },
 };
 
@@ -58,6 +61,8 @@ static const char usage[] =
 	"  -s, --events-set SET[,SET] trace the events of these sets (repeatable; with -e: both)\n"
 	"      --exclude-event NAME[,NAME]  do not trace these events, whatever selected them\n"
 	"      --show-exec-env        show execve's environment (envp) instead of its address\n"
+	"      --rules FILE           add the detections of a rule file (YAML; README: Rules) and\n"
+	"                             trace them (repeatable); a bad file stops tracee: FILE:LINE:COL\n"
 	"  -l, --list                 list the events with their sets and arguments, and the\n"
 	"                             detections (-s signatures: every default detection)\n"
 	"  -o, --output FORMAT        table (default), table-verbose or json\n"
@@ -345,6 +350,10 @@ static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any
 	case OPT_SHOW_EXEC_ENV:
 		cfg->show_exec_env = true;
 		return FLAGS_RUN;
+	case OPT_RULES:         /* loaded before the other flags: load_rule_files */
+		select_set(cfg, "rules");
+		*any_event = true;
+		return FLAGS_RUN;
 	case 'o':
 		if (!printer_by_name(optarg))
 			return flag_error("unknown output format '%s' (expected one of: %s)", optarg, printer_names());
@@ -396,12 +405,35 @@ static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any
 	}
 }
 
+/* --rules FILE, read before the other flags so that -e can name a rule
+ * whichever comes first. A bad file: its FILE:LINE:COL: message, alone. */
+static enum flags_result load_rule_files(int argc, char **argv)
+{
+	char err[512];
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *path = NULL;
+
+		if (!strcmp(argv[i], "--rules") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--rules=", 8))
+			path = argv[i] + 8;
+		if (path && rules_load_file(path, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			return FLAGS_ERROR;
+		}
+	}
+	return FLAGS_RUN;
+}
+
 enum flags_result flags_parse(int argc, char **argv, struct tracee_config *cfg)
 {
 	bool any_event = false;
 	int opt, idx = 0;
 
 	memset(excluded, 0, sizeof(excluded));
+	if (load_rule_files(argc, argv) != FLAGS_RUN)
+		return FLAGS_ERROR;
 	optind = 0;     /* glibc: 0 also resets getopt's state from an earlier parse */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:e:s:o:t:f:lh", long_opts, &idx)) != -1) {

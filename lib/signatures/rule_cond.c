@@ -415,6 +415,22 @@ static bool parse_val_field(struct parser *p, struct node *n)
 	return true;
 }
 
+/* A bare value runs to a space, a parenthesis or a comma: LD_PRELOAD= and
+ * a=b are one value (a field name before an operator stops at '='). */
+static void extend_word(struct parser *p)
+{
+	size_t end = p->pos;
+
+	while (p->src[end] && !is_space(p->src[end]) && !strchr("(),", p->src[end]))
+		end++;
+	if (end == p->pos)
+		return;
+	free(p->tok.text);
+	p->pos = end;
+	p->tok.len = end - p->tok.pos;
+	p->tok.text = strndup(p->src + p->tok.pos, p->tok.len);
+}
+
 /* One value, or (in a list) a list name that adds its items. */
 static bool parse_value(struct parser *p, struct node *n, bool in_list)
 {
@@ -423,6 +439,8 @@ static bool parse_value(struct parser *p, struct node *n, bool in_list)
 
 	if (p->failed)
 		return false;
+	if (p->tok.kind == T_WORD)
+		extend_word(p);
 	if (p->tok.kind == T_STRING)
 		return add_value(p, n, p->tok.text, p->tok.pos) && (next(p), true);
 	if (p->tok.kind != T_WORD) {
@@ -480,8 +498,7 @@ static struct node *parse_macro(struct parser *p, const char *name, const char *
 	struct node *n;
 
 	if (sub.depth > MACRO_DEPTH) {
-		fail_at(p, pos, "macro %s: macros nested deeper than %d (one refers to itself?)",
-			name, MACRO_DEPTH);
+		fail_at(p, pos, "macros nest deeper than %d: does one refer to itself?", MACRO_DEPTH);
 		return NULL;
 	}
 	next(&sub);
@@ -493,7 +510,8 @@ static struct node *parse_macro(struct parser *p, const char *name, const char *
 		char inner[sizeof(p->err->msg)];
 
 		memcpy(inner, p->err->msg, sizeof(inner));
-		snprintf(p->err->msg, sizeof(p->err->msg), "in macro %.60s: %.180s", name, inner);
+		if (strncmp(inner, "in macro ", 9))     /* the innermost macro names the place */
+			snprintf(p->err->msg, sizeof(p->err->msg), "in macro %.60s: %.180s", name, inner);
 		p->err->offset = p->depth ? p->err_base : pos;
 		p->failed = true;
 		node_free(n);

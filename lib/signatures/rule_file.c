@@ -50,6 +50,8 @@ static unsigned user_rules;             /* ids handed out from TRACEE_RULE_BASE 
 /* The file being read. */
 struct reader {
 	const char *name;
+	const char *src;                /* its text */
+	size_t len;
 	yaml_document_t doc;
 	bool builtin;
 	struct rule_list *lists;
@@ -113,11 +115,15 @@ static int check_keys(struct reader *r, const yaml_node_t *map, const char *cons
 		const char *name = scalar(k);
 		bool ok = false;
 
+		char keys[256] = "";
+
 		for (const char *const *a = allowed; name && *a; a++)
 			ok = ok || !strcmp(*a, name);
-		if (!ok)
-			return fail_node(r, k, "unknown key '%s' in a %s (expected one of its keys: %s)",
-					 name ? name : "?", what, allowed[0]);
+		if (ok)
+			continue;
+		for (const char *const *a = allowed; *a; a++)
+			snprintf(keys + strlen(keys), sizeof(keys) - strlen(keys), "%s%s", a == allowed ? "" : ", ", *a);
+		return fail_node(r, k, "unknown key '%s' in a %s (its keys: %s)", name ? name : "?", what, keys);
 	}
 	return 0;
 }
@@ -323,6 +329,10 @@ static int exception_term(struct reader *r, struct text *t, const char *field, c
 			text_quoted(t, s);
 		}
 		text_puts(t, ")");
+	} else if (scalar(value) && list_find(r, scalar(value))) {
+		text_puts(t, "(");      /* a list's name: its items */
+		text_puts(t, scalar(value));
+		text_puts(t, ")");
 	} else if (scalar(value)) {
 		text_quoted(t, scalar(value));
 	} else {
@@ -386,28 +396,41 @@ static int exception_text(struct reader *r, const yaml_node_t *ex, struct text *
 
 /* --- rules ---------------------------------------------------------------------------- */
 
-/* Where offset lands in a scalar's source: plain and quoted scalars are
- * one line (or folded); block scalars start on the next line. */
-static yaml_mark_t mark_at(const yaml_node_t *n, size_t offset)
+/* Where offset (in a scalar's value) lands in the file. Plain and quoted
+ * scalars keep their characters in place; a block scalar (| or >) starts on
+ * the line after its indicator, and each line break of its source is one
+ * character of the value (a newline, or the space it folds into). */
+static yaml_mark_t mark_at(const struct reader *r, const yaml_node_t *n, size_t offset)
 {
 	yaml_mark_t m = n->start_mark;
-	const char *s = (const char *)n->data.scalar.value;
+	size_t si = m.index, vi = 0;
 	bool block = n->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
 		     n->data.scalar.style == YAML_FOLDED_SCALAR_STYLE;
 
-	if (block) {
-		m.line++;
-		m.column += 2;
-	} else if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
-		m.column++;     /* the opening quote */
+	if (!block) {
+		m.column += offset + (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE);
+		return m;
 	}
-	for (size_t i = 0; i < offset && s[i]; i++) {
-		if (s[i] == '\n' && block) {
+	while (si < r->len && r->src[si] != '\n')
+		si++;
+	while (si < r->len && (vi < offset || r->src[si] == '\n' || r->src[si] == ' ')) {
+		if (r->src[si] == '\n') {
+			if (si != m.index && vi && vi < offset)
+				vi++;           /* the line break's character in the value */
+			si++;
 			m.line++;
-			m.column = n->start_mark.column + 2;
-		} else {
-			m.column++;
+			m.column = 0;
+			while (si < r->len && r->src[si] == ' ') {
+				si++;
+				m.column++;
+			}
+			continue;
 		}
+		if (vi == offset)
+			break;
+		si++;
+		vi++;
+		m.column++;
 	}
 	return m;
 }
@@ -573,7 +596,6 @@ static int user_row(struct reader *r, const yaml_node_t *map, struct rule *rule,
 	rule->strings[3] = strdup((opt = scalar(map_get(r, map, "mitre"))) ? opt : "");
 	rule->strings[4] = strdup((opt = scalar(map_get(r, map, "technique"))) ? opt : "");
 	rule->strings[5] = strdup((opt = scalar(map_get(r, map, "category"))) ? opt : "");
-	rule->strings[6] = event_names(events);
 	rule->strings[7] = strdup(name);
 	for (int i = 1; i < 8; i++)
 		if (!rule->strings[i])
@@ -627,10 +649,12 @@ static int read_rule(struct reader *r, const yaml_node_t *map, struct rule *rule
 	if (!rule->expr) {
 		if (shift && e.offset >= strlen(cond) + shift)
 			return fail_node(r, map_get(r, map, "exceptions"), "in exceptions: %s", e.msg);
-		return fail_mark(r, mark_at(cond_node, e.offset >= shift ? e.offset - shift : 0), "%s", e.msg);
+		return fail_mark(r, mark_at(r, cond_node, e.offset >= shift ? e.offset - shift : 0), "%s", e.msg);
 	}
+	if (!(rule->strings[6] = event_names(events)))
+		return -ENOMEM;
 	if (output && !rule_output_check(output, &e))
-		return fail_mark(r, mark_at(map_get(r, map, "output"), e.offset), "%s", e.msg);
+		return fail_mark(r, mark_at(r, map_get(r, map, "output"), e.offset), "%s", e.msg);
 	if (output && !(rule->output = strdup(output)))
 		return -ENOMEM;
 	if (!r->builtin && (err = user_row(r, map, rule, name, events)))
@@ -740,7 +764,8 @@ static int add_rows(struct rule_set *set)
 
 int rules_load_buffer(const char *name, const char *data, size_t len, bool builtin, char *err, size_t errlen)
 {
-	struct reader r = { .name = name, .builtin = builtin, .err = err, .errlen = errlen };
+	struct reader r = { .name = name, .src = data, .len = len, .builtin = builtin, .err = err,
+			    .errlen = errlen };
 	yaml_node_t *root;
 	struct rule_set *set = calloc(1, sizeof(*set));
 	int rc;
@@ -818,6 +843,13 @@ const struct sig_impl *rules_impl_by_name(const char *name)
 			if (!strcmp(s->rules[i].impl.name, name))
 				return &s->rules[i].impl;
 	return NULL;
+}
+
+const char *rules_events_of(const char *name)
+{
+	const struct sig_impl *impl = rules_impl_by_name(name);
+
+	return impl && impl->on_event == rule_on_event ? ((const struct rule *)impl->data)->strings[6] : NULL;
 }
 
 void rules_unload_all(void)

@@ -49,6 +49,9 @@ int rules_load_buffer(const char *name, const char *data, size_t len, bool built
 /* The code of the detection called name when a rule implements it (the
  * embedded rules are read on first use); NULL otherwise. */
 const struct sig_impl *rules_impl_by_name(const char *name);
+/* The events the rule called name runs on, "a,b" in id order; NULL when no
+ * rule has that name. */
+const char *rules_events_of(const char *name);
 /* Drop every loaded rule (and the rows they added). */
 void rules_unload_all(void);
 
