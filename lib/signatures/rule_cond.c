@@ -95,7 +95,7 @@ static struct fval arg_val(const struct event *ev, const char *name, bool base)
 	const struct event_arg *a = sig_arg(ev, name);
 
 	if (!a)
-		return (struct fval){ V_NONE };
+		return (struct fval){ .t = V_NONE };
 	switch (a->kind) {
 	case ARG_STR: {
 		const char *s = a->data, *slash;
@@ -112,7 +112,7 @@ static struct fval arg_val(const struct event *ev, const char *name, bool base)
 	case ARG_INT: case ARG_UINT: case ARG_LONG: case ARG_ULONG: case ARG_PTR:
 		return num_val(a->kind == ARG_UINT ? (int64_t)(uint32_t)a->num : a->num);
 	default:
-		return (struct fval){ V_NONE };
+		return (struct fval){ .t = V_NONE };
 	}
 }
 
@@ -159,12 +159,12 @@ static struct fval field_value(const struct field *f, const struct sig_ctx *c, c
 	case FLD_RENAME_NEW:
 	case FLD_RENAME_OLD:
 		if (!sig_arg(ev, "newpath") || !sig_rename_path(ev, f->id == FLD_RENAME_NEW, sc->path, sizeof(sc->path)))
-			return (struct fval){ V_NONE };
+			return (struct fval){ .t = V_NONE };
 		return str_val(sc->path, strlen(sc->path));
 	case FLD_FILE_ELF:
 		return num_val(magic_elf(ev));
 	}
-	return (struct fval){ V_NONE };
+	return (struct fval){ .t = V_NONE };
 }
 
 /* --- the tree ------------------------------------------------------------------- */
@@ -240,6 +240,9 @@ struct parser {
 };
 
 static void fail_at(struct parser *p, size_t pos, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void fail_at(struct parser *p, size_t pos, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -300,7 +303,7 @@ static void next(struct parser *p)
 	size_t start;
 
 	free(p->tok.text);
-	p->tok = (struct token){ T_END };
+	p->tok = (struct token){ .kind = T_END };
 	while (is_space(s[p->pos]))
 		p->pos++;
 	start = p->tok.pos = p->pos;

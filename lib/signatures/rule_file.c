@@ -63,6 +63,11 @@ struct reader {
 };
 
 static int fail_mark(struct reader *r, yaml_mark_t m, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int fail_node(struct reader *r, const yaml_node_t *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail_mark(struct reader *r, yaml_mark_t m, const char *fmt, ...)
 {
 	va_list ap;
 	int n = snprintf(r->err, r->errlen, "%s:%zu:%zu: ", r->name, m.line + 1, m.column + 1);
