@@ -74,35 +74,31 @@ static __always_inline __u32 store__array_elem(struct scratch *s, __u32 off, con
 	return off + 4 + len;
 }
 
-/* Where a bpf_loop over a user array of strings stands. The loop's body is
- * then verified once, not once per element (an unrolled loop made each
- * program that stores argv cost the verifier tens of milliseconds). The
- * record is the CPU's scratch buffer (scratch__get). */
-struct str_array_cursor {
-	const char *const *uarr;
-	__u32 off;
-	__u32 count;
-	bool cut;
-};
-
-static long store__str_array_elem(__u64 i, void *ctx)
+/* One element of a user array of strings per round (loop__run, compat.bpf.h:
+ * the body is verified once, not once per element - an unrolled loop made
+ * each program that stores argv cost the verifier tens of milliseconds).
+ * The state is the scratch buffer's cursor. */
+LOOP_BODY(store__str_array_elem)
 {
-	struct str_array_cursor *c = ctx;
 	struct scratch *s = scratch__get();
+	struct loop_cursor *c;
 	const char *p = NULL;
 	__u32 next;
 
-	if (!s || bpf_probe_read_user(&p, sizeof(p), &c->uarr[i]) || !p)
+	if (!s)
 		return 1;
-	if (i == TRACEE_ARGV_MAX || c->off > ARGS_ROOM) {
-		c->cut = true;
+	c = &s->cursor;
+	if (bpf_probe_read_user(&p, sizeof(p), (const char *const *)c->uarr + i) || !p)
+		return 1;
+	if (i == TRACEE_ARGV_MAX || c->arr_off > ARGS_ROOM) {
+		c->arr_cut = 1;
 		return 1;
 	}
-	next = store__array_elem(s, c->off, p);
+	next = store__array_elem(s, c->arr_off, p);
 	if (!next)
 		return 1;
-	c->off = next;
-	c->count++;
+	c->arr_off = next;
+	c->arr_count++;
 	return 0;
 }
 
@@ -111,24 +107,28 @@ static long store__str_array_elem(__u64 i, void *ctx)
  * the scratch buffer. */
 static __always_inline __u32 store__str_array(struct scratch *s, __u32 off, const char *const *uarr)
 {
-	struct str_array_cursor c = { .uarr = uarr };
-	__u32 start = off__bound(off), len = 3;
+	struct loop_cursor *c = &s->cursor;
+	__u32 start = off__bound(off), len = 3, count;
 
 	if (start > ARGS_ROOM || !uarr)
 		return store__none(s, start);
-	c.off = start + 5;
+	c->uarr = (__u64)uarr;
+	c->arr_off = start + 5;
+	c->arr_count = 0;
+	c->arr_cut = 0;
 	/* one round more than elements kept: an element there means a cut */
-	bpf_loop(TRACEE_ARGV_MAX + 1, store__str_array_elem, &c, 0);
-	off = c.off;
-	if (c.cut) {
+	loop__run(store__str_array_elem, TRACEE_ARGV_MAX + 1, TRACEE_ARGV_MAX + 1);
+	off = c->arr_off;
+	count = c->arr_count;
+	if (c->arr_cut) {
 		off = off__bound(off);
 		__builtin_memcpy(&s->buf[off], &len, sizeof(len));
 		__builtin_memcpy(&s->buf[off + 4], "...", 3);
 		off += 7;
-		c.count++;
+		count++;
 	}
 	s->buf[start] = ARG_STR_ARRAY;
-	__builtin_memcpy(&s->buf[start + 1], &c.count, sizeof(c.count));
+	__builtin_memcpy(&s->buf[start + 1], &count, sizeof(count));
 	return off;
 }
 

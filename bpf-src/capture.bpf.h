@@ -43,6 +43,9 @@
 
 #define CAP_DATA_OFF    (sizeof(struct event_header) + sizeof(struct capture_head))
 #define CAP_MEM_LOOPS   (CAPTURE_MEM_MAX / CAPTURE_CHUNK)
+/* Rounds of one chunk loop where the verifier walks them all (no bpf_loop):
+ * a whole W+X region; a longer write is cut there and the rest counted lost. */
+#define CAP_LOOP_MAX    (CAP_MEM_LOOPS + 1)
 
 /* --capture's kinds (CAPTURE_*), set before load. */
 const volatile __u32 capture_kinds = 0;
@@ -137,7 +140,7 @@ static __always_inline struct task_info *capture__traced_task(void)
 
 /* Hand the record (head.len data bytes) to the ring buffer. A record that
  * does not fit is a lost write. */
-static __always_inline bool capture__submit(struct scratch *s)
+static __always_inline bool capture__submit(void *ctx, struct scratch *s)
 {
 	__u32 len = capture__head(s)->len, size;
 
@@ -145,7 +148,7 @@ static __always_inline bool capture__submit(struct scratch *s)
 		return false;
 	size = CAP_DATA_OFF + len;
 	((struct event_header *)s->buf)->size = size;
-	if (bpf_ringbuf_output(&events, s->buf, size, ringbuf__wakeup(s, size))) {
+	if (!events__output(ctx, s, s->buf, size)) {
 		capture__count(CAPTURE_STAT_LOST, 1);
 		return false;
 	}
@@ -167,7 +170,7 @@ struct capture_iovec {
 	__u64 len;
 };
 
-/* Where a bpf_loop over the chunks of one syscall stands. The record in the
+/* Where a loop over the chunks of one syscall stands. The record in the
  * scratch buffer has its header and head filled; each round sets off, len
  * and the data. It lives in a map, not on the stack: the verifier then sees
  * unknown values each round and verifies the round once, instead of
@@ -197,9 +200,11 @@ static __always_inline struct capture_cursor *capture__cursor(void)
 
 /* A full chunk goes from user memory straight into the ring buffer: one
  * copy instead of two (into the scratch buffer, then out of it). Partial
- * chunks take the scratch path and use only the ring space they need. */
-static __always_inline void capture__submit_full(struct scratch *s, __u64 src)
+ * chunks take the scratch path and use only the ring space they need, as
+ * every chunk does with perf buffers. */
+static __always_inline void capture__submit_full(void *ctx, struct scratch *s, __u64 src)
 {
+#if TRACEE_FEAT_RINGBUF
 	char *rec = bpf_ringbuf_reserve(&events, CAP_DATA_OFF + CAPTURE_CHUNK, 0);
 
 	if (!rec) {
@@ -214,9 +219,16 @@ static __always_inline void capture__submit_full(struct scratch *s, __u64 src)
 		return;
 	}
 	bpf_ringbuf_submit(rec, ringbuf__wakeup(s, CAP_DATA_OFF + CAPTURE_CHUNK));
+#else
+	if (bpf_probe_read_user(&s->buf[CAP_DATA_OFF], CAPTURE_CHUNK, (const void *)src))
+		capture__count(CAPTURE_STAT_UNREADABLE, 1);
+	else
+		capture__submit(ctx, s);
+#endif
 }
 
-static long capture__next_chunk(__u64 round, void *ctx)
+/* One chunk, or one iovec read, per round (loop__run). */
+LOOP_BODY_CTX(capture__next_chunk, struct bpf_raw_tracepoint_args *)
 {
 	struct capture_cursor *c = capture__cursor();
 	struct scratch *s = capture__scratch();
@@ -243,11 +255,11 @@ static long capture__next_chunk(__u64 round, void *ctx)
 	h->off = c->off;
 	h->len = (__u32)n;
 	if (n == CAPTURE_CHUNK)
-		capture__submit_full(s, c->src);
+		capture__submit_full(ctx, s, c->src);
 	else if (bpf_probe_read_user(&s->buf[CAP_DATA_OFF], n, (const void *)c->src))
 		capture__count(CAPTURE_STAT_UNREADABLE, 1);
 	else
-		capture__submit(s);
+		capture__submit(ctx, s);
 	c->src += n;
 	c->seg_left -= n;
 	c->left -= n;
@@ -256,14 +268,15 @@ static long capture__next_chunk(__u64 round, void *ctx)
 }
 
 /* Send c->left bytes in chunks; what the loop bound cuts off is lost. */
-static __always_inline void capture__chunks(const struct capture_cursor *start, __u32 rounds)
+static __always_inline void capture__chunks(struct bpf_raw_tracepoint_args *ctx,
+					    const struct capture_cursor *start, __u32 rounds)
 {
 	struct capture_cursor *c = capture__cursor();
 
 	if (!c)
 		return;
 	*c = *start;
-	bpf_loop(rounds, capture__next_chunk, NULL, 0);
+	loop__run_ctx(capture__next_chunk, rounds, CAP_LOOP_MAX, ctx);
 	if (c->left)
 		capture__count(CAPTURE_STAT_LOST, (c->left + CAPTURE_CHUNK - 1) / CAPTURE_CHUNK);
 }
@@ -296,7 +309,7 @@ static __always_inline bool capture__path_wanted(const struct capture_config *co
 
 /* Is this file captured? Judged once per file: the path is walked and
  * filtered, and user space told the path (for the index), on first sight. */
-static __always_inline bool capture__file_wanted(struct scratch *s,
+static __always_inline bool capture__file_wanted(struct bpf_raw_tracepoint_args *ctx, struct scratch *s,
 						 const struct capture_config *conf,
 						 struct file *file, struct inode *inode)
 {
@@ -315,7 +328,7 @@ static __always_inline bool capture__file_wanted(struct scratch *s,
 	if (wanted) {
 		hdr->event_id = CAPTURE_REC_FILE;
 		capture__put_path(s, path);
-		if (!capture__submit(s))
+		if (!capture__submit(ctx, s))
 			return true;    /* not remembered: announced again next time */
 	}
 	bpf_map_update_elem(&capture_files, &k, &wanted, BPF_ANY);
@@ -354,7 +367,7 @@ static __always_inline void capture__write_offset(struct capture_head *h, struct
 		h->off = f_pos - ret;
 }
 
-static __always_inline void capture__write(struct task_info *ti, const __u64 *args, __u32 nr,
+static __always_inline void capture__write(struct bpf_raw_tracepoint_args *ctx, struct task_info *ti, const __u64 *args, __u32 nr,
 					   __s64 ret)
 {
 	const struct capture_config *conf = capture__config(CAPTURE_WRITE);
@@ -378,7 +391,7 @@ static __always_inline void capture__write(struct task_info *ti, const __u64 *ar
 	__builtin_memset(h, 0, sizeof(*h));
 	h->dev = vfs__inode_dev(inode);
 	h->ino = vfs__inode_ino(inode);
-	if (!capture__file_wanted(s, conf, file, inode))
+	if (!capture__file_wanted(ctx, s, conf, file, inode))
 		return;
 	((struct event_header *)s->buf)->event_id = CAPTURE_REC_WRITE;
 	/* pwrite64's pos, pwritev's pos_l (pos_h is unused on 64-bit) */
@@ -403,13 +416,13 @@ static __always_inline void capture__write(struct task_info *ti, const __u64 *ar
 	}
 	/* a round per full chunk, and per iovec one to read it and one for its
 	 * partial chunk */
-	capture__chunks(&c, (__u32)(c.left / CAPTURE_CHUNK + 1 + 2 * c.iovs_left));
+	capture__chunks(ctx, &c, (__u32)(c.left / CAPTURE_CHUNK + 1 + 2 * c.iovs_left));
 }
 
 /* ---- W+X memory ---------------------------------------------------------- */
 
 /* Send up to CAPTURE_MEM_MAX bytes of [addr, addr + len). */
-static __always_inline void capture__region(struct task_info *ti, __u64 addr, __u64 len)
+static __always_inline void capture__region(struct bpf_raw_tracepoint_args *ctx, struct task_info *ti, __u64 addr, __u64 len)
 {
 	struct capture_cursor c = { 0 };
 	struct capture_head *h;
@@ -427,29 +440,15 @@ static __always_inline void capture__region(struct task_info *ti, __u64 addr, __
 	c.src = addr;
 	c.seg_left = len;
 	c.left = len;
-	capture__chunks(&c, CAP_MEM_LOOPS + 1);
-}
-
-struct capture_vma_flags {
-	__u64 flags;
-	bool found;
-};
-
-static long capture__vma_flags(struct task_struct *task, struct vm_area_struct *vma, void *ctx)
-{
-	struct capture_vma_flags *f = ctx;
-
-	f->flags = READ_KERN(vma->vm_flags);
-	f->found = true;
-	return 0;
+	capture__chunks(ctx, &c, CAP_MEM_LOOPS + 1);
 }
 
 /* mprotect entry: remember a region that is writable now and is to become
  * executable (PROT_EXEC added to a writable mapping, or W+X at once). */
 static __always_inline void capture__mprotect_enter(struct pt_regs *regs)
 {
-	struct capture_vma_flags f = { 0 };
 	struct capture_mprotect m;
+	__u64 flags;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u32 prot = (__u32)READ_KERN(regs->dx);
 
@@ -457,15 +456,13 @@ static __always_inline void capture__mprotect_enter(struct pt_regs *regs)
 		return;
 	m.addr = READ_KERN(regs->di);
 	m.len = READ_KERN(regs->si);
-	if (bpf_find_vma(bpf_get_current_task_btf(), m.addr, capture__vma_flags, &f, 0) || !f.found)
+	if (!vma__flags_at(m.addr, &flags) || (flags & CAP_VM_EXEC))
 		return;
-	if (f.flags & CAP_VM_EXEC)
-		return;
-	if ((f.flags & CAP_VM_WRITE) || (prot & CAP_PROT_WRITE))
+	if ((flags & CAP_VM_WRITE) || (prot & CAP_PROT_WRITE))
 		bpf_map_update_elem(&capture_mprotects, &tid, &m, BPF_ANY);
 }
 
-static __always_inline void capture__mprotect_exit(struct task_info *ti, __s64 ret)
+static __always_inline void capture__mprotect_exit(struct bpf_raw_tracepoint_args *ctx, struct task_info *ti, __s64 ret)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct capture_mprotect *m = bpf_map_lookup_elem(&capture_mprotects, &tid);
@@ -476,10 +473,10 @@ static __always_inline void capture__mprotect_exit(struct task_info *ti, __s64 r
 	copy = *m;
 	bpf_map_delete_elem(&capture_mprotects, &tid);
 	if (ret == 0)
-		capture__region(ti, copy.addr, copy.len);
+		capture__region(ctx, ti, copy.addr, copy.len);
 }
 
-static __always_inline void capture__mmap_exit(struct task_info *ti, const __u64 *args,
+static __always_inline void capture__mmap_exit(struct bpf_raw_tracepoint_args *ctx, struct task_info *ti, const __u64 *args,
 					       __s64 ret)
 {
 	__u32 prot = (__u32)args[2];
@@ -489,7 +486,7 @@ static __always_inline void capture__mmap_exit(struct task_info *ti, const __u64
 	if (ret < 0 && ret > -4096)
 		return;
 	if (capture__config(CAPTURE_MEM))
-		capture__region(ti, (__u64)ret, args[1]);
+		capture__region(ctx, ti, (__u64)ret, args[1]);
 }
 
 SEC("raw_tracepoint/sys_enter")
@@ -503,7 +500,7 @@ int tracee_capture_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /* sys_exit of a traced thread (syscalls.bpf.h): writes, mprotect, mmap. */
-static __always_inline void capture__sys_exit(struct task_info *ti, const __u64 *args, __u32 nr,
+static __always_inline void capture__sys_exit(struct bpf_raw_tracepoint_args *ctx, struct task_info *ti, const __u64 *args, __u32 nr,
 					      __s64 ret)
 {
 	if (!(capture_kinds & (CAPTURE_WRITE | CAPTURE_MEM)))
@@ -515,14 +512,14 @@ static __always_inline void capture__sys_exit(struct task_info *ti, const __u64 
 	case CAP_NR_PWRITEV:
 	case CAP_NR_PWRITEV2:
 		if (ret > 0)
-			capture__write(ti, args, nr, ret);
+			capture__write(ctx, ti, args, nr, ret);
 		return;
 	case CAP_NR_MPROTECT:
 	case CAP_NR_PKEY_MPROTECT:
-		capture__mprotect_exit(ti, ret);
+		capture__mprotect_exit(ctx, ti, ret);
 		return;
 	case CAP_NR_MMAP:
-		capture__mmap_exit(ti, args, ret);
+		capture__mmap_exit(ctx, ti, args, ret);
 		return;
 	default:
 		return;
@@ -581,7 +578,7 @@ static __always_inline void capture__inode_mtime(struct inode *inode, struct cap
 
 /* The file the kernel is executing: its identity and content version (dev,
  * inode, mtime, size), and its path for user space to find it by. */
-static __always_inline int capture__exec(struct linux_binprm *bprm)
+static __always_inline int capture__exec(struct bpf_raw_tracepoint_args *ctx, struct linux_binprm *bprm)
 {
 	struct file *file = READ_KERN(bprm->file);
 	struct capture_head *h;
@@ -601,7 +598,7 @@ static __always_inline int capture__exec(struct linux_binprm *bprm)
 	h->total = READ_KERN(inode->i_size);
 	capture__inode_mtime(inode, h);
 	capture__put_path(s, vfs__path_str(vfs__file_path(file)));
-	capture__submit(s);
+	capture__submit(ctx, s);
 	return 0;
 }
 
@@ -610,14 +607,14 @@ static __always_inline int capture__exec(struct linux_binprm *bprm)
 SEC("raw_tracepoint/sched_prepare_exec")
 int tracee_capture_prepare_exec(struct bpf_raw_tracepoint_args *ctx)
 {
-	return capture__exec((struct linux_binprm *)ctx->args[1]);
+	return capture__exec(ctx, (struct linux_binprm *)ctx->args[1]);
 }
 
 /* Older kernels. */
 SEC("raw_tracepoint/sched_process_exec")
 int tracee_capture_process_exec(struct bpf_raw_tracepoint_args *ctx)
 {
-	return capture__exec((struct linux_binprm *)ctx->args[2]);
+	return capture__exec(ctx, (struct linux_binprm *)ctx->args[2]);
 }
 
 #endif

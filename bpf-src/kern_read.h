@@ -20,6 +20,8 @@
 #include <bpf/bpf_core_read.h>
 #define READ_KERN(expr) ({ __typeof_unqual__(expr) __v = 0; \
 	bpf_core_read(&__v, sizeof(__v), &(expr)); __v; })
+/* size bytes of the kernel object obj (an array field, say) into dst. */
+#define READ_KERN_INTO(dst, size, obj) bpf_core_read((dst), (size), &(obj))
 #else
 #include <linux/types.h>
 #include <linux/sched.h>
@@ -36,6 +38,7 @@
 #include <bpf/bpf_tracing.h>
 #define READ_KERN(expr) ({ __typeof_unqual__(expr) __v = 0; \
 	bpf_probe_read_kernel(&__v, sizeof(__v), &(expr)); __v; })
+#define READ_KERN_INTO(dst, size, obj) bpf_probe_read_kernel((dst), (size), &(obj))
 /* The kernel's compiler_attributes.h makes noinline a macro, which breaks
  * libbpf's __noinline (__attribute__((noinline))); spell it the safe way. */
 #undef __noinline

@@ -4,7 +4,7 @@
 #ifndef TRACEE_MAPS_H
 #define TRACEE_MAPS_H
 
-#include "kern_read.h"
+#include "compat.bpf.h"
 
 /* Configuration, frozen at load. */
 const volatile __u32 tracee_tgid = 0;           /* never trace ourselves */
@@ -25,10 +25,20 @@ struct task_info {
 	char uts_name[TRACEE_UTS_LEN];
 };
 
+/* Every record goes here: a ring buffer shared by all CPUs, or one perf
+ * buffer per CPU where the kernel has no ring buffer (submit.h). */
+#if TRACEE_FEAT_RINGBUF
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 8 << 20);   /* resized by --perf-buffer-size */
 } events SEC(".maps");
+#else
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));        /* CPU */
+	__uint(value_size, sizeof(__u32));      /* its perf event (lib/perfbuf.c) */
+} events SEC(".maps");
+#endif
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -62,10 +72,24 @@ struct {
 	__type(value, __u8);
 } filter_values SEC(".maps");
 
+/* Where the loops over a record's arguments stand: a loop body keeps its
+ * state here, never on its caller's stack (compat.bpf.h). Both can run at
+ * once: argv is one of a syscall's arguments. */
+struct loop_cursor {
+	__u64 args[6];                  /* syscall__store_arg: the syscall's arguments */
+	__u32 nr;                       /* its number */
+	__u32 off;                      /* where its next argument goes */
+	__u64 uarr;                     /* store__str_array_elem: the user's array */
+	__u32 arr_off;                  /* where its next element goes */
+	__u32 arr_count;
+	__u8 arr_cut;
+};
+
 /* A record is built here, then copied into the ring buffer at its real size. */
 struct scratch {
 	char buf[TRACEE_RECORD_MAX + TRACEE_STR_MAX + 64];
 	__u64 unchecked;        /* bytes this CPU submitted since it last asked the ring */
+	struct loop_cursor cursor;      /* the state of a loop over this record's data */
 };
 
 struct {

@@ -79,13 +79,13 @@ static __always_inline __u32 store__str_area(struct scratch *s, __u32 off, __u64
 	return off;
 }
 
-static __always_inline void sched__submit(struct scratch *s, __u32 off, __u16 argnum)
+static __always_inline void sched__submit(void *ctx, struct scratch *s, __u32 off, __u16 argnum)
 {
 	((struct event_header *)s->buf)->argnum = argnum;
-	ringbuf__submit(s, off);
+	events__submit(ctx, s, off);
 }
 
-static __always_inline void sched__emit_fork(struct task_info *ti, struct task_struct *parent,
+static __always_inline void sched__emit_fork(void *ctx, struct task_info *ti, struct task_struct *parent,
 					     struct task_struct *child)
 {
 	struct scratch *s = scratch__get();
@@ -102,7 +102,7 @@ static __always_inline void sched__emit_fork(struct task_info *ti, struct task_s
 	off = store__u32(s, off, ARG_INT, task__ns_pid(child));
 	off = store__u32(s, off, ARG_INT, READ_KERN(child->tgid));
 	off = store__u32(s, off, ARG_INT, task__ns_pid(READ_KERN(child->group_leader)));
-	sched__submit(s, off, 8);
+	sched__submit(ctx, s, off, 8);
 }
 
 /* Follow mode: a followed thread group's children are followed too. */
@@ -118,11 +118,11 @@ int tracee_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 	if (trace_mode == TRACE_PROCESS_FOLLOW && ptgid != ctgid && filter__tgid_followed(ptgid))
 		bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
 	if ((ti = sched__traced(EVENT_SCHED_PROCESS_FORK)))
-		sched__emit_fork(ti, parent, child);
+		sched__emit_fork(ctx, ti, parent, child);
 	return 0;
 }
 
-static __always_inline void sched__emit_exec(struct task_info *ti, struct linux_binprm *bprm)
+static __always_inline void sched__emit_exec(void *ctx, struct task_info *ti, struct linux_binprm *bprm)
 {
 	struct scratch *s = scratch__get();
 	struct mm_struct *mm = READ_KERN(task__current()->mm);
@@ -134,7 +134,7 @@ static __always_inline void sched__emit_exec(struct task_info *ti, struct linux_
 	off = store__str(s, off, READ_KERN(bprm->filename), false);
 	off = store__str(s, off, READ_KERN(bprm->interp), false);
 	off = store__str_area(s, off, READ_KERN(mm->arg_start), READ_KERN(mm->arg_end));
-	sched__submit(s, off, 3);
+	sched__submit(ctx, s, off, 3);
 }
 
 /* After exec the task may be in a new world (comm, credentials); decide again. */
@@ -148,11 +148,11 @@ int tracee_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	filter__decide(ti);
 	if (ti->traced && event__selected(EVENT_SCHED_PROCESS_EXEC))
-		sched__emit_exec(ti, (struct linux_binprm *)ctx->args[2]);
+		sched__emit_exec(ctx, ti, (struct linux_binprm *)ctx->args[2]);
 	return 0;
 }
 
-static __always_inline void sched__emit_exit(struct task_info *ti, struct task_struct *task,
+static __always_inline void sched__emit_exit(void *ctx, struct task_info *ti, struct task_struct *task,
 					     bool group_dead)
 {
 	struct scratch *s = scratch__get();
@@ -163,7 +163,7 @@ static __always_inline void sched__emit_exit(struct task_info *ti, struct task_s
 	record__init(s, ti, EVENT_SCHED_PROCESS_EXIT, 0);
 	off = store__u64(s, off, ARG_LONG, (__s64)READ_KERN(task->exit_code));
 	off = store__u32(s, off, ARG_INT, group_dead);
-	sched__submit(s, off, 2);
+	sched__submit(ctx, s, off, 2);
 }
 
 SEC("raw_tracepoint/sched_process_exit")
@@ -177,7 +177,7 @@ int tracee_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct task_info *ti;
 
 	if ((ti = sched__traced(EVENT_SCHED_PROCESS_EXIT)))
-		sched__emit_exit(ti, task, group_dead);
+		sched__emit_exit(ctx, ti, task, group_dead);
 	bpf_map_delete_elem(&task_info, &tid);
 	if (group_dead)
 		bpf_map_delete_elem(&traced_tgids, &tgid);
@@ -197,11 +197,11 @@ int tracee_cap_capable(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!(ti = sched__traced(EVENT_CAP_CAPABLE)) || !(s = scratch__get()))
 		return 0;
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	regs = task__pt_regs();
 	record__init(s, ti, EVENT_CAP_CAPABLE, 0);
 	off = store__u32(s, off, ARG_INT, (__u32)ctx->args[3]);
 	off = store__u32(s, off, ARG_INT, (__u32)READ_KERN(regs->orig_ax));
-	sched__submit(s, off, 2);
+	sched__submit(ctx, s, off, 2);
 	return 0;
 }
 

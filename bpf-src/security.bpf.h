@@ -61,10 +61,10 @@ static __always_inline struct task_info *sec__traced(void)
 
 /* --- building the records ---------------------------------------------------- */
 
-static __always_inline void sec__submit(struct scratch *s, __u32 off, __u16 argnum)
+static __always_inline void sec__submit(void *ctx, struct scratch *s, __u32 off, __u16 argnum)
 {
 	((struct event_header *)s->buf)->argnum = argnum;
-	ringbuf__submit(s, off);
+	events__submit(ctx, s, off);
 }
 
 static __always_inline __u32 store__path(struct scratch *s, __u32 off, struct path *path)
@@ -74,7 +74,7 @@ static __always_inline __u32 store__path(struct scratch *s, __u32 off, struct pa
 
 /* security_bprm_check (pathname, dev, inode) and security_file_open
  * (pathname, flags, dev, inode) of a file; extra_flags are or'ed in. */
-static __always_inline void sec__emit_file_flags(struct task_info *ti, __u32 event,
+static __always_inline void sec__emit_file_flags(void *ctx, struct task_info *ti, __u32 event,
 						 struct file *file, __u32 extra_flags)
 {
 	struct scratch *s = scratch__get();
@@ -90,15 +90,15 @@ static __always_inline void sec__emit_file_flags(struct task_info *ti, __u32 eve
 		off = store__u32(s, off, ARG_INT, READ_KERN(file->f_flags) | extra_flags);
 	off = store__u32(s, off, ARG_UINT, vfs__inode_dev(inode));
 	off = store__u64(s, off, ARG_ULONG, vfs__inode_ino(inode));
-	sec__submit(s, off, event == EVENT_SECURITY_FILE_OPEN ? 4 : 3);
+	sec__submit(ctx, s, off, event == EVENT_SECURITY_FILE_OPEN ? 4 : 3);
 }
 
-static __always_inline void sec__emit_file(struct task_info *ti, __u32 event, struct file *file)
+static __always_inline void sec__emit_file(void *ctx, struct task_info *ti, __u32 event, struct file *file)
 {
-	sec__emit_file_flags(ti, event, file, 0);
+	sec__emit_file_flags(ctx, ti, event, file, 0);
 }
 
-static __always_inline void sec__emit_unlink(struct task_info *ti, const char *path)
+static __always_inline void sec__emit_unlink(void *ctx, struct task_info *ti, const char *path)
 {
 	struct scratch *s = scratch__get();
 	__u32 off;
@@ -107,11 +107,11 @@ static __always_inline void sec__emit_unlink(struct task_info *ti, const char *p
 		return;
 	record__init(s, ti, EVENT_SECURITY_INODE_UNLINK, 0);
 	off = store__str(s, sizeof(struct event_header), path, false);
-	sec__submit(s, off, 1);
+	sec__submit(ctx, s, off, 1);
 }
 
 /* vfs_write / vfs_writev (pathname, dev, inode, count or vlen, pos). */
-static __always_inline void sec__emit_write(struct task_info *ti, __u32 event, struct file *file,
+static __always_inline void sec__emit_write(void *ctx, struct task_info *ti, __u32 event, struct file *file,
 					    __u64 count, __s64 pos, __s64 ret)
 {
 	struct scratch *s = scratch__get();
@@ -127,12 +127,12 @@ static __always_inline void sec__emit_write(struct task_info *ti, __u32 event, s
 	off = store__u64(s, off, ARG_ULONG, vfs__inode_ino(inode));
 	off = store__u64(s, off, ARG_ULONG, count);
 	off = store__u64(s, off, ARG_LONG, (__u64)pos);
-	sec__submit(s, off, 5);
+	sec__submit(ctx, s, off, 5);
 }
 
 /* magic_write (pathname, bytes, dev, inode): the first bytes written at
  * offset 0 of a regular file, read from the writer's buffer. */
-static __always_inline void sec__emit_magic(struct task_info *ti, struct file *file,
+static __always_inline void sec__emit_magic(void *ctx, struct task_info *ti, struct file *file,
 					    const void *ubuf, __s64 written)
 {
 	struct scratch *s = scratch__get();
@@ -158,22 +158,22 @@ static __always_inline void sec__emit_magic(struct task_info *ti, struct file *f
 	}
 	off = store__u32(s, off, ARG_UINT, vfs__inode_dev(inode));
 	off = store__u64(s, off, ARG_ULONG, vfs__inode_ino(inode));
-	sec__submit(s, off, 4);
+	sec__submit(ctx, s, off, 4);
 }
 
 /* magic_write of a writev: the head of the file is the head of its first
  * buffer (iov is the writer's struct iovec array). */
-static __always_inline void sec__emit_magic_iov(struct task_info *ti, struct file *file,
+static __always_inline void sec__emit_magic_iov(void *ctx, struct task_info *ti, struct file *file,
 						const void *iov, __s64 written)
 {
 	struct { const void *base; __u64 len; } v;
 
 	if (!iov || bpf_probe_read_user(&v, sizeof(v), iov))
 		return;
-	sec__emit_magic(ti, file, v.base, v.len < (__u64)written ? (__s64)v.len : written);
+	sec__emit_magic(ctx, ti, file, v.base, v.len < (__u64)written ? (__s64)v.len : written);
 }
 
-static __always_inline void sec__emit_mem_alert(struct task_info *ti, __u32 alert)
+static __always_inline void sec__emit_mem_alert(void *ctx, struct task_info *ti, __u32 alert)
 {
 	struct scratch *s = scratch__get();
 	__u32 off;
@@ -183,7 +183,7 @@ static __always_inline void sec__emit_mem_alert(struct task_info *ti, __u32 aler
 	record__init(s, ti, EVENT_MEM_PROT_ALERT, 0);
 	off = store__str(s, sizeof(struct event_header),
 			 (const char *)mem_alert_text[(alert - 1) & 3], false);
-	sec__submit(s, off, 1);
+	sec__submit(ctx, s, off, 1);
 }
 
 /* What Tracee alerts on when a mapping's protection goes from prev to req. */
@@ -228,7 +228,7 @@ static __always_inline bool creds__differ(const struct sec_creds *a, const struc
 
 /* commit_creds (old_uid, new_uid, old_gid, new_gid, old_euid, new_euid,
  * old_egid, new_egid). */
-static __always_inline void sec__emit_creds(struct task_info *ti, const struct sec_creds *o,
+static __always_inline void sec__emit_creds(void *ctx, struct task_info *ti, const struct sec_creds *o,
 					    const struct sec_creds *n)
 {
 	struct scratch *s = scratch__get();
@@ -245,7 +245,7 @@ static __always_inline void sec__emit_creds(struct task_info *ti, const struct s
 	off = store__u32(s, off, ARG_UINT, n->euid);
 	off = store__u32(s, off, ARG_UINT, o->egid);
 	off = store__u32(s, off, ARG_UINT, n->egid);
-	sec__submit(s, off, 8);
+	sec__submit(ctx, s, off, 8);
 }
 
 /* The namespaces switch_task_ns reports, by inode number. */
@@ -272,7 +272,7 @@ static __always_inline void ns__read(struct sec_ns *ns, struct nsproxy *nsp)
 
 /* switch_task_ns (pid, new_mnt, new_pid, new_uts, new_ipc, new_net,
  * new_cgroup): a namespace that did not change is 0. */
-static __always_inline void sec__emit_ns(struct task_info *ti, __u32 pid, const struct sec_ns *o,
+static __always_inline void sec__emit_ns(void *ctx, struct task_info *ti, __u32 pid, const struct sec_ns *o,
 					 const struct sec_ns *n)
 {
 	struct scratch *s = scratch__get();
@@ -289,11 +289,11 @@ static __always_inline void sec__emit_ns(struct task_info *ti, __u32 pid, const 
 	off = store__u32(s, off, ARG_UINT, o->ipc != n->ipc ? n->ipc : 0);
 	off = store__u32(s, off, ARG_UINT, o->net != n->net ? n->net : 0);
 	off = store__u32(s, off, ARG_UINT, o->cgroup != n->cgroup ? n->cgroup : 0);
-	sec__submit(s, off, 7);
+	sec__submit(ctx, s, off, 7);
 }
 
 /* cap_capable (cap, syscall), for the capability checks that are audited. */
-static __always_inline void sec__emit_cap(struct task_info *ti, int cap, unsigned int opts)
+static __always_inline void sec__emit_cap(void *ctx, struct task_info *ti, int cap, unsigned int opts)
 {
 	struct scratch *s = scratch__get();
 	struct pt_regs *regs;
@@ -301,11 +301,11 @@ static __always_inline void sec__emit_cap(struct task_info *ti, int cap, unsigne
 
 	if (!s || (opts & SEC_CAP_OPT_NOAUDIT))
 		return;
-	regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	regs = task__pt_regs();
 	record__init(s, ti, EVENT_CAP_CAPABLE, 0);
 	off = store__u32(s, off, ARG_INT, cap);
 	off = store__u32(s, off, ARG_INT, (__u32)READ_KERN(regs->orig_ax));
-	sec__submit(s, off, 2);
+	sec__submit(ctx, s, off, 2);
 }
 
 static __always_inline __u64 vma__flags(struct vm_area_struct *vma)
@@ -319,40 +319,40 @@ static __always_inline __u64 vma__flags(struct vm_area_struct *vma)
  * kind says which of them is running, so that only the selected one reports.
  * Each is compiled once, not into each of its programs. */
 
-static __noinline void bprm__check(__u8 kind, struct linux_binprm *bprm)
+static __noinline void bprm__check(void *ctx, __u8 kind, struct linux_binprm *bprm)
 {
 	struct task_info *ti;
 
 	if (probe__serves(EVENT_SECURITY_BPRM_CHECK, kind) && (ti = sec__traced()))
-		sec__emit_file(ti, EVENT_SECURITY_BPRM_CHECK, READ_KERN(bprm->file));
+		sec__emit_file(ctx, ti, EVENT_SECURITY_BPRM_CHECK, READ_KERN(bprm->file));
 }
 
-static __noinline void file__open(__u8 kind, struct file *file)
+static __noinline void file__open(void *ctx, __u8 kind, struct file *file)
 {
 	struct task_info *ti;
 
 	if (probe__serves(EVENT_SECURITY_FILE_OPEN, kind) && (ti = sec__traced()))
-		sec__emit_file(ti, EVENT_SECURITY_FILE_OPEN, file);
+		sec__emit_file(ctx, ti, EVENT_SECURITY_FILE_OPEN, file);
 }
 
-static __noinline void inode__unlink(__u8 kind, struct dentry *dentry)
+static __noinline void inode__unlink(void *ctx, __u8 kind, struct dentry *dentry)
 {
 	struct task_info *ti;
 
 	if (probe__serves(EVENT_SECURITY_INODE_UNLINK, kind) && (ti = sec__traced()))
-		sec__emit_unlink(ti, vfs__dentry_str(dentry));
+		sec__emit_unlink(ctx, ti, vfs__dentry_str(dentry));
 }
 
-static __noinline void mmap__check(__u8 kind, unsigned long prot)
+static __noinline void mmap__check(void *ctx, __u8 kind, unsigned long prot)
 {
 	struct task_info *ti;
 
 	if (probe__serves(EVENT_MEM_PROT_ALERT, kind) && (prot & SEC_WX) == SEC_WX &&
 	    (ti = sec__traced()))
-		sec__emit_mem_alert(ti, ALERT_MMAP_W_X);
+		sec__emit_mem_alert(ctx, ti, ALERT_MMAP_W_X);
 }
 
-static __noinline void mprotect__check(__u8 kind, struct vm_area_struct *vma,
+static __noinline void mprotect__check(void *ctx, __u8 kind, struct vm_area_struct *vma,
 					    unsigned long reqprot)
 {
 	struct task_info *ti;
@@ -362,15 +362,15 @@ static __noinline void mprotect__check(__u8 kind, struct vm_area_struct *vma,
 		return;
 	alert = mem__mprotect_alert(vma__flags(vma), reqprot);
 	if (alert && (ti = sec__traced()))
-		sec__emit_mem_alert(ti, alert);
+		sec__emit_mem_alert(ctx, ti, alert);
 }
 
-static __noinline void cap__check(__u8 kind, int cap, unsigned int opts)
+static __noinline void cap__check(void *ctx, __u8 kind, int cap, unsigned int opts)
 {
 	struct task_info *ti;
 
 	if (probe__serves(EVENT_CAP_CAPABLE, kind) && (ti = sec__traced()))
-		sec__emit_cap(ti, cap, opts);
+		sec__emit_cap(ctx, ti, cap, opts);
 }
 
 /* --- LSM hooks ------------------------------------------------------------------ */
@@ -378,21 +378,21 @@ static __noinline void cap__check(__u8 kind, int cap, unsigned int opts)
 SEC("lsm/bprm_check_security")
 int BPF_PROG(tracee_lsm_bprm_check, struct linux_binprm *bprm)
 {
-	bprm__check(PROBE_LSM, bprm);
+	bprm__check(ctx, PROBE_LSM, bprm);
 	return 0;
 }
 
 SEC("lsm/file_open")
 int BPF_PROG(tracee_lsm_file_open, struct file *file)
 {
-	file__open(PROBE_LSM, file);
+	file__open(ctx, PROBE_LSM, file);
 	return 0;
 }
 
 SEC("lsm/inode_unlink")
 int BPF_PROG(tracee_lsm_inode_unlink, struct inode *dir, struct dentry *dentry)
 {
-	inode__unlink(PROBE_LSM, dentry);
+	inode__unlink(ctx, PROBE_LSM, dentry);
 	return 0;
 }
 
@@ -400,7 +400,7 @@ SEC("lsm/mmap_file")
 int BPF_PROG(tracee_lsm_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
 	     unsigned long flags)
 {
-	mmap__check(PROBE_LSM, reqprot);
+	mmap__check(ctx, PROBE_LSM, reqprot);
 	return 0;
 }
 
@@ -408,7 +408,7 @@ SEC("lsm/file_mprotect")
 int BPF_PROG(tracee_lsm_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
 	     unsigned long prot)
 {
-	mprotect__check(PROBE_LSM, vma, reqprot);
+	mprotect__check(ctx, PROBE_LSM, vma, reqprot);
 	return 0;
 }
 
@@ -417,21 +417,21 @@ int BPF_PROG(tracee_lsm_file_mprotect, struct vm_area_struct *vma, unsigned long
 SEC("fentry/security_bprm_check")
 int BPF_PROG(tracee_fentry_bprm_check, struct linux_binprm *bprm)
 {
-	bprm__check(PROBE_FENTRY, bprm);
+	bprm__check(ctx, PROBE_FENTRY, bprm);
 	return 0;
 }
 
 SEC("fentry/security_file_open")
 int BPF_PROG(tracee_fentry_file_open, struct file *file)
 {
-	file__open(PROBE_FENTRY, file);
+	file__open(ctx, PROBE_FENTRY, file);
 	return 0;
 }
 
 SEC("fentry/security_inode_unlink")
 int BPF_PROG(tracee_fentry_inode_unlink, struct inode *dir, struct dentry *dentry)
 {
-	inode__unlink(PROBE_FENTRY, dentry);
+	inode__unlink(ctx, PROBE_FENTRY, dentry);
 	return 0;
 }
 
@@ -454,9 +454,9 @@ int BPF_PROG(tracee_fexit_vfs_write, struct file *file, const char *buf, size_t 
 		return 0;
 	start = write__start(pos, ret);
 	if (probe__serves(EVENT_VFS_WRITE, PROBE_FENTRY))
-		sec__emit_write(ti, EVENT_VFS_WRITE, file, count, start, ret);
+		sec__emit_write(ctx, ti, EVENT_VFS_WRITE, file, count, start, ret);
 	if (probe__serves(EVENT_MAGIC_WRITE, PROBE_FENTRY) && start == 0)
-		sec__emit_magic(ti, file, buf, ret);
+		sec__emit_magic(ctx, ti, file, buf, ret);
 	return 0;
 }
 
@@ -471,16 +471,16 @@ int BPF_PROG(tracee_fexit_vfs_writev, struct file *file, const struct iovec *vec
 		return 0;
 	start = write__start(pos, ret);
 	if (probe__serves(EVENT_VFS_WRITEV, PROBE_FENTRY))
-		sec__emit_write(ti, EVENT_VFS_WRITEV, file, vlen, start, ret);
+		sec__emit_write(ctx, ti, EVENT_VFS_WRITEV, file, vlen, start, ret);
 	if (probe__serves(EVENT_MAGIC_WRITE, PROBE_FENTRY) && start == 0)
-		sec__emit_magic_iov(ti, file, vec, ret);
+		sec__emit_magic_iov(ctx, ti, file, vec, ret);
 	return 0;
 }
 
 SEC("fentry/security_mmap_file")
 int BPF_PROG(tracee_fentry_mmap_file, struct file *file, unsigned long prot, unsigned long flags)
 {
-	mmap__check(PROBE_FENTRY, prot);
+	mmap__check(ctx, PROBE_FENTRY, prot);
 	return 0;
 }
 
@@ -488,11 +488,11 @@ SEC("fentry/security_file_mprotect")
 int BPF_PROG(tracee_fentry_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
 	     unsigned long prot)
 {
-	mprotect__check(PROBE_FENTRY, vma, reqprot);
+	mprotect__check(ctx, PROBE_FENTRY, vma, reqprot);
 	return 0;
 }
 
-static __always_inline void creds__commit(__u8 kind, const struct cred *new)
+static __always_inline void creds__commit(void *ctx, __u8 kind, const struct cred *new)
 {
 	struct sec_creds o, n;
 	struct task_info *ti;
@@ -501,17 +501,17 @@ static __always_inline void creds__commit(__u8 kind, const struct cred *new)
 		return;
 	creds__read(&o, READ_KERN(task__current()->real_cred));
 	creds__read(&n, new);
-	sec__emit_creds(ti, &o, &n);
+	sec__emit_creds(ctx, ti, &o, &n);
 }
 
 SEC("fentry/commit_creds")
 int BPF_PROG(tracee_fentry_commit_creds, struct cred *new)
 {
-	creds__commit(PROBE_FENTRY, new);
+	creds__commit(ctx, PROBE_FENTRY, new);
 	return 0;
 }
 
-static __always_inline void ns__switch(__u8 kind, struct task_struct *p, struct nsproxy *new)
+static __always_inline void ns__switch(void *ctx, __u8 kind, struct task_struct *p, struct nsproxy *new)
 {
 	struct sec_ns o, n;
 	struct task_info *ti;
@@ -524,13 +524,13 @@ static __always_inline void ns__switch(__u8 kind, struct task_struct *p, struct 
 		return;
 	ns__read(&o, old);
 	ns__read(&n, new);
-	sec__emit_ns(ti, READ_KERN(p->pid), &o, &n);
+	sec__emit_ns(ctx, ti, READ_KERN(p->pid), &o, &n);
 }
 
 SEC("fentry/switch_task_namespaces")
 int BPF_PROG(tracee_fentry_switch_task_ns, struct task_struct *p, struct nsproxy *new)
 {
-	ns__switch(PROBE_FENTRY, p, new);
+	ns__switch(ctx, PROBE_FENTRY, p, new);
 	return 0;
 }
 
@@ -538,7 +538,7 @@ SEC("fentry/cap_capable")
 int BPF_PROG(tracee_fentry_cap_capable, const struct cred *cred, struct user_namespace *ns,
 	     int cap, unsigned int opts)
 {
-	cap__check(PROBE_FENTRY, cap, opts);
+	cap__check(ctx, PROBE_FENTRY, cap, opts);
 	return 0;
 }
 
@@ -547,21 +547,21 @@ int BPF_PROG(tracee_fentry_cap_capable, const struct cred *cred, struct user_nam
 SEC("kprobe/security_bprm_check")
 int BPF_KPROBE(tracee_kprobe_bprm_check, struct linux_binprm *bprm)
 {
-	bprm__check(PROBE_KPROBE, bprm);
+	bprm__check(ctx, PROBE_KPROBE, bprm);
 	return 0;
 }
 
 SEC("kprobe/security_file_open")
 int BPF_KPROBE(tracee_kprobe_file_open, struct file *file)
 {
-	file__open(PROBE_KPROBE, file);
+	file__open(ctx, PROBE_KPROBE, file);
 	return 0;
 }
 
 SEC("kprobe/security_inode_unlink")
 int BPF_KPROBE(tracee_kprobe_inode_unlink, struct inode *dir, struct dentry *dentry)
 {
-	inode__unlink(PROBE_KPROBE, dentry);
+	inode__unlink(ctx, PROBE_KPROBE, dentry);
 	return 0;
 }
 
@@ -589,7 +589,7 @@ static __always_inline void write__save(struct file *file, const void *buf, __u6
 		bpf_map_update_elem(&sec_write_args, &id, &a, BPF_ANY);
 }
 
-static __always_inline void write__done(__u32 event, __s64 ret)
+static __always_inline void write__done(void *ctx, __u32 event, __s64 ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct sec_write_args *a = bpf_map_lookup_elem(&sec_write_args, &id);
@@ -602,12 +602,12 @@ static __always_inline void write__done(__u32 event, __s64 ret)
 	if (ti) {
 		start = write__start(a->pos, ret);
 		if (probe__serves(event, PROBE_KPROBE))
-			sec__emit_write(ti, event, a->file, a->count, start, ret);
+			sec__emit_write(ctx, ti, event, a->file, a->count, start, ret);
 		if (probe__serves(EVENT_MAGIC_WRITE, PROBE_KPROBE) && start == 0) {
 			if (event == EVENT_VFS_WRITE)
-				sec__emit_magic(ti, a->file, a->buf, ret);
+				sec__emit_magic(ctx, ti, a->file, a->buf, ret);
 			else
-				sec__emit_magic_iov(ti, a->file, a->buf, ret);
+				sec__emit_magic_iov(ctx, ti, a->file, a->buf, ret);
 		}
 	}
 	bpf_map_delete_elem(&sec_write_args, &id);
@@ -624,7 +624,7 @@ int BPF_KPROBE(tracee_kprobe_vfs_write, struct file *file, const char *buf, size
 SEC("kretprobe/vfs_write")
 int BPF_KRETPROBE(tracee_kretprobe_vfs_write, long ret)
 {
-	write__done(EVENT_VFS_WRITE, ret);
+	write__done(ctx, EVENT_VFS_WRITE, ret);
 	return 0;
 }
 
@@ -639,35 +639,35 @@ int BPF_KPROBE(tracee_kprobe_vfs_writev, struct file *file, const struct iovec *
 SEC("kretprobe/vfs_writev")
 int BPF_KRETPROBE(tracee_kretprobe_vfs_writev, long ret)
 {
-	write__done(EVENT_VFS_WRITEV, ret);
+	write__done(ctx, EVENT_VFS_WRITEV, ret);
 	return 0;
 }
 
 SEC("kprobe/security_mmap_file")
 int BPF_KPROBE(tracee_kprobe_mmap_file, struct file *file, unsigned long prot)
 {
-	mmap__check(PROBE_KPROBE, prot);
+	mmap__check(ctx, PROBE_KPROBE, prot);
 	return 0;
 }
 
 SEC("kprobe/security_file_mprotect")
 int BPF_KPROBE(tracee_kprobe_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot)
 {
-	mprotect__check(PROBE_KPROBE, vma, reqprot);
+	mprotect__check(ctx, PROBE_KPROBE, vma, reqprot);
 	return 0;
 }
 
 SEC("kprobe/commit_creds")
 int BPF_KPROBE(tracee_kprobe_commit_creds, struct cred *new)
 {
-	creds__commit(PROBE_KPROBE, new);
+	creds__commit(ctx, PROBE_KPROBE, new);
 	return 0;
 }
 
 SEC("kprobe/switch_task_namespaces")
 int BPF_KPROBE(tracee_kprobe_switch_task_ns, struct task_struct *p, struct nsproxy *new)
 {
-	ns__switch(PROBE_KPROBE, p, new);
+	ns__switch(ctx, PROBE_KPROBE, p, new);
 	return 0;
 }
 
@@ -675,7 +675,7 @@ SEC("kprobe/cap_capable")
 int BPF_KPROBE(tracee_kprobe_cap_capable, const struct cred *cred, struct user_namespace *ns,
 	       int cap, unsigned int opts)
 {
-	cap__check(PROBE_KPROBE, cap, opts);
+	cap__check(ctx, PROBE_KPROBE, cap, opts);
 	return 0;
 }
 
@@ -687,7 +687,7 @@ SEC("raw_tracepoint/sched_process_exec")
 int tracee_sec_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
-	bprm__check(PROBE_TRACEPOINT, bprm);
+	bprm__check(ctx, PROBE_TRACEPOINT, bprm);
 	return 0;
 }
 
@@ -769,35 +769,20 @@ static __always_inline __u32 sec__fallback_events(__u32 nr)
 	return m;
 }
 
-struct vma_flags_ctx {
-	__u64 flags;
-	bool found;
-};
-
-static long vma__flags_cb(struct task_struct *task, struct vm_area_struct *vma, void *data)
-{
-	struct vma_flags_ctx *c = data;
-
-	c->flags = vma__flags(vma);
-	c->found = true;
-	return 0;
-}
-
 /* mmap/mprotect at entry: what Tracee's LSM-side checks would alert on. */
-static __always_inline void mem__check_entry(struct task_info *ti, __u32 nr, const __u64 *args)
+static __always_inline void mem__check_entry(void *ctx, struct task_info *ti, __u32 nr, const __u64 *args)
 {
-	struct vma_flags_ctx c = { 0 };
+	__u64 flags;
 	__u32 alert = 0;
 
 	if (nr == NR_mmap) {
 		if ((args[2] & SEC_WX) == SEC_WX)
 			alert = ALERT_MMAP_W_X;
-	} else if (!bpf_find_vma(bpf_get_current_task_btf(), args[0], vma__flags_cb, &c, 0) &&
-		   c.found) {
-		alert = mem__mprotect_alert(c.flags, args[2]);
+	} else if (vma__flags_at(args[0], &flags)) {
+		alert = mem__mprotect_alert(flags, args[2]);
 	}
 	if (alert)
-		sec__emit_mem_alert(ti, alert);
+		sec__emit_mem_alert(ctx, ti, alert);
 }
 
 SEC("raw_tracepoint/sys_enter")
@@ -813,7 +798,7 @@ int tracee_sec_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	syscall__read_regs(c.args, (struct pt_regs *)ctx->args[0]);
 	if (events & SEC_BIT(EVENT_MEM_PROT_ALERT)) {
-		mem__check_entry(ti, nr, c.args);
+		mem__check_entry(ctx, ti, nr, c.args);
 		return 0;
 	}
 	task = task__current();
@@ -854,17 +839,17 @@ static __always_inline __u32 open__requested_flags(const struct sec_call *c)
 
 /* open family: the file the new descriptor refers to, with the flags as
  * security_file_open saw them. */
-static __always_inline void fallback__open(struct task_info *ti, struct task_struct *task,
+static __always_inline void fallback__open(void *ctx, struct task_info *ti, struct task_struct *task,
 					   const struct sec_call *c, __s64 ret)
 {
 	if (ret >= 0)
-		sec__emit_file_flags(ti, EVENT_SECURITY_FILE_OPEN, vfs__file_by_fd(task, (int)ret),
+		sec__emit_file_flags(ctx, ti, EVENT_SECURITY_FILE_OPEN, vfs__file_by_fd(task, (int)ret),
 				     open__requested_flags(c) & SEC_OPEN_ONLY_FLAGS);
 }
 
 /* unlink/unlinkat (not AT_REMOVEDIR: that is rmdir): the name resolved
  * against dirfd or the cwd, which still exist after the name is gone. */
-static __always_inline void fallback__unlink(struct task_info *ti, struct task_struct *task,
+static __always_inline void fallback__unlink(void *ctx, struct task_info *ti, struct task_struct *task,
 					     const struct sec_call *c, __s64 ret)
 {
 	int dirfd = -100;
@@ -878,12 +863,12 @@ static __always_inline void fallback__unlink(struct task_info *ti, struct task_s
 		dirfd = (int)c->args[0];
 		name = (const char *)c->args[1];
 	}
-	sec__emit_unlink(ti, vfs__path_join_user(vfs__at_dir(task, dirfd), name));
+	sec__emit_unlink(ctx, ti, vfs__path_join_user(vfs__at_dir(task, dirfd), name));
 }
 
 /* write family: the descriptor's file; pos from the offset argument for the
  * positional calls, else from where the file position ended. */
-static __always_inline void fallback__write(struct task_info *ti, struct task_struct *task,
+static __always_inline void fallback__write(void *ctx, struct task_info *ti, struct task_struct *task,
 					    const struct sec_call *c, __s64 ret)
 {
 	struct file *file = vfs__file_by_fd(task, (int)c->args[0]);
@@ -900,15 +885,15 @@ static __always_inline void fallback__write(struct task_info *ti, struct task_st
 	else
 		start = write__start(&file->f_pos, ret);
 	if (c->events & SEC_BIT(EVENT_VFS_WRITE) && !vec)
-		sec__emit_write(ti, EVENT_VFS_WRITE, file, c->args[2], start, ret);
+		sec__emit_write(ctx, ti, EVENT_VFS_WRITE, file, c->args[2], start, ret);
 	if (c->events & SEC_BIT(EVENT_VFS_WRITEV) && vec)
-		sec__emit_write(ti, EVENT_VFS_WRITEV, file, c->args[2], start, ret);
+		sec__emit_write(ctx, ti, EVENT_VFS_WRITEV, file, c->args[2], start, ret);
 	if (!(c->events & SEC_BIT(EVENT_MAGIC_WRITE)) || start != 0 || ret <= 0)
 		return;
 	if (vec)
-		sec__emit_magic_iov(ti, file, data, ret);
+		sec__emit_magic_iov(ctx, ti, file, data, ret);
 	else
-		sec__emit_magic(ti, file, data, ret);
+		sec__emit_magic(ctx, ti, file, data, ret);
 }
 
 SEC("raw_tracepoint/sys_exit")
@@ -928,19 +913,19 @@ int tracee_sec_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	task = task__current();
 	if (ti && ti->traced) {
 		if (c->events & SEC_BIT(EVENT_SECURITY_FILE_OPEN))
-			fallback__open(ti, task, c, ret);
+			fallback__open(ctx, ti, task, c, ret);
 		else if (c->events & SEC_BIT(EVENT_SECURITY_INODE_UNLINK))
-			fallback__unlink(ti, task, c, ret);
+			fallback__unlink(ctx, ti, task, c, ret);
 		else if (c->events & (SEC_BIT(EVENT_VFS_WRITE) | SEC_BIT(EVENT_VFS_WRITEV) |
 				      SEC_BIT(EVENT_MAGIC_WRITE)))
-			fallback__write(ti, task, c, ret);
+			fallback__write(ctx, ti, task, c, ret);
 		if (c->events & SEC_BIT(EVENT_COMMIT_CREDS)) {
 			creds__read(&n, READ_KERN(task->real_cred));
-			sec__emit_creds(ti, &c->creds, &n);
+			sec__emit_creds(ctx, ti, &c->creds, &n);
 		}
 		if (c->events & SEC_BIT(EVENT_SWITCH_TASK_NS)) {
 			ns__read(&ns, READ_KERN(task->nsproxy));
-			sec__emit_ns(ti, READ_KERN(task->pid), &c->ns, &ns);
+			sec__emit_ns(ctx, ti, READ_KERN(task->pid), &c->ns, &ns);
 		}
 	}
 	bpf_map_delete_elem(&sec_calls, &tid);

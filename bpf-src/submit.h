@@ -1,7 +1,12 @@
 /* submit.h - building a record in the per-CPU scratch buffer and handing it
- * to the ring buffer. Records are copied at their real size; the reader is
- * woken only when wakeup_bytes are waiting (it also drains on a timeout),
- * which is what keeps tracing a busy program cheap. Drops are counted. */
+ * to user space. Records are copied at their real size; the reader is woken
+ * only when wakeup_bytes are waiting (it also drains on a timeout), which is
+ * what keeps tracing a busy program cheap. Drops are counted.
+ *
+ * The ring buffer (5.8+) is shared by all CPUs. Without it each CPU has a
+ * perf buffer, whose wake-up watermark user space sets (lib/perfbuf.c); the
+ * record is the same. A perf buffer is written through the program's context,
+ * which is why every function that submits takes ctx. */
 #ifndef TRACEE_SUBMIT_H
 #define TRACEE_SUBMIT_H
 
@@ -21,7 +26,7 @@ static __always_inline struct event_header *record__init(struct scratch *s, cons
 	struct event_header *h = (struct event_header *)s->buf;
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	h->ts = bpf_ktime_get_boot_ns();
+	h->ts = clock__now();
 	h->retval = retval;
 	h->event_id = event_id;
 	h->host_pid = pid_tgid >> 32;
@@ -47,6 +52,7 @@ static __always_inline struct event_header *record__init(struct scratch *s, cons
  * records (events and --capture's chunks alike): the reader then wakes at
  * most that late, and a wake-up missed by a dropped record costs at most its
  * poll timeout. */
+#if TRACEE_FEAT_RINGBUF
 static __always_inline __u64 ringbuf__wakeup(struct scratch *s, __u32 size)
 {
 	s->unchecked += size;
@@ -57,13 +63,26 @@ static __always_inline __u64 ringbuf__wakeup(struct scratch *s, __u32 size)
 									       : BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void ringbuf__submit(struct scratch *s, __u32 size)
+#endif
+
+/* Hand size bytes of data to user space; false when there was no room. */
+static __always_inline bool events__output(void *ctx, struct scratch *s, const void *data,
+					   __u32 size)
+{
+#if TRACEE_FEAT_RINGBUF
+	return bpf_ringbuf_output(&events, (void *)data, size, ringbuf__wakeup(s, size)) == 0;
+#else
+	return bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, (void *)data, size) == 0;
+#endif
+}
+
+static __always_inline void events__submit(void *ctx, struct scratch *s, __u32 size)
 {
 	size &= TRACEE_RECORD_MAX - 1;
 	if (size < sizeof(struct event_header))
 		return;
 	((struct event_header *)s->buf)->size = size;
-	if (bpf_ringbuf_output(&events, s->buf, size, ringbuf__wakeup(s, size)))
+	if (!events__output(ctx, s, s->buf, size))
 		stats__inc(STAT_LOST);
 }
 

@@ -32,23 +32,21 @@
 #include "capture.bpf.h"
 #include "filter.h"
 
-/* Where a bpf_loop over a syscall's arguments stands. The loop's body is
- * verified once, where an unrolled loop had the verifier follow every kind
- * of every argument (60 ms per program that stores arguments). All scalars:
- * the body finds the scratch buffer and the event's config itself. */
-struct syscall_args_cursor {
-	__u64 args[6];
-	__u32 nr;
-	__u32 off;
-};
-
-static long syscall__store_arg(__u64 i, void *ctx)
+/* One argument per round (loop__run): the body is verified once, where an
+ * unrolled loop had the verifier follow every kind of every argument (60 ms
+ * per program that stores arguments). Its state is the scratch buffer's
+ * cursor; it finds the event's config itself. */
+LOOP_BODY(syscall__store_arg)
 {
-	struct syscall_args_cursor *c = ctx;
-	const struct event_config *cfg = event__selected(c->nr);
 	struct scratch *s = scratch__get();
+	const struct event_config *cfg;
+	struct loop_cursor *c;
 
-	if (!s || !cfg || i >= 6 || i >= cfg->argnum)
+	if (!s)
+		return 1;
+	c = &s->cursor;
+	cfg = event__selected(c->nr);
+	if (!cfg || i >= 6 || i >= cfg->argnum)
 		return 1;
 	c->off = store__syscall_arg(s, c->off, cfg->kinds[i], c->args[i], i < 5 ? c->args[i + 1] : 0,
 				    cfg->kinds[i + 1]);
@@ -58,23 +56,25 @@ static long syscall__store_arg(__u64 i, void *ctx)
 
 /* The record of syscall nr with its arguments, each read as the event table
  * says, into the scratch buffer. */
-static __always_inline void syscall__emit(struct task_info *ti, const struct event_config *cfg,
-					  __u32 nr, const __u64 *args, __s64 ret)
+static __always_inline void syscall__emit(void *ctx, struct task_info *ti,
+					  const struct event_config *cfg, __u32 nr,
+					  const __u64 *args, __s64 ret)
 {
-	struct syscall_args_cursor c = { .nr = nr, .off = sizeof(struct event_header) };
 	struct scratch *s = scratch__get();
 
 	if (!s)
 		return;
 	record__init(s, ti, nr, ret);
-	__builtin_memcpy(c.args, args, sizeof(c.args));
-	bpf_loop(cfg->argnum, syscall__store_arg, &c, 0);
-	ringbuf__submit(s, c.off);
+	s->cursor.nr = nr;
+	s->cursor.off = sizeof(struct event_header);
+	__builtin_memcpy(s->cursor.args, args, sizeof(s->cursor.args));
+	loop__run(syscall__store_arg, cfg->argnum, 6);
+	events__submit(ctx, s, s->cursor.off);
 }
 
 /* sys_enter / sys_exit: (int syscall), only when selected. */
-static __always_inline void syscall__emit_raw(struct task_info *ti, __u32 event, __s32 nr,
-					      __s64 ret)
+static __always_inline void syscall__emit_raw(void *ctx, struct task_info *ti, __u32 event,
+					      __s32 nr, __s64 ret)
 {
 	struct scratch *s;
 	struct event_header *h;
@@ -83,11 +83,11 @@ static __always_inline void syscall__emit_raw(struct task_info *ti, __u32 event,
 		return;
 	h = record__init(s, ti, event, ret);
 	h->argnum = 1;
-	ringbuf__submit(s, store__u32(s, sizeof(struct event_header), ARG_INT, (__u32)nr));
+	events__submit(ctx, s, store__u32(s, sizeof(struct event_header), ARG_INT, (__u32)nr));
 }
 
 /* The traced thread's record of a syscall made at its entry (exec, exit). */
-static __always_inline void syscall__emit_at_entry(__u32 nr, const __u64 *args)
+static __always_inline void syscall__emit_at_entry(void *ctx, __u32 nr, const __u64 *args)
 {
 	const struct event_config *cfg = event__selected(nr);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -97,7 +97,7 @@ static __always_inline void syscall__emit_at_entry(__u32 nr, const __u64 *args)
 		return;
 	ti = filter__task_info((__u32)pid_tgid);
 	if (ti && ti->traced)
-		syscall__emit(ti, cfg, nr, args, 0);
+		syscall__emit(ctx, ti, cfg, nr, args, 0);
 }
 
 /* Runs at every syscall, so it is loaded only for the sys_enter event, or
@@ -112,13 +112,13 @@ int tracee_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 
 	if (cfg && cfg->entry_sys_enter) {
 		syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
-		syscall__emit_at_entry(nr, args);
+		syscall__emit_at_entry(ctx, nr, args);
 	}
 	if (!event__selected(EVENT_SYS_ENTER))
 		return 0;
 	ti = filter__task_info((__u32)pid_tgid);
 	if (ti && ti->traced)
-		syscall__emit_raw(ti, EVENT_SYS_ENTER, (__s32)nr, 0);
+		syscall__emit_raw(ctx, ti, EVENT_SYS_ENTER, (__s32)nr, 0);
 	return 0;
 }
 
@@ -141,7 +141,7 @@ struct syscall_enter_record {
 		__u64 args[6] = {};						\
 										\
 		__builtin_memcpy(args, ctx->args, (nargs) * sizeof(__u64));	\
-		syscall__emit_at_entry((__u32)ctx->nr, args);			\
+		syscall__emit_at_entry(ctx, (__u32)ctx->nr, args);			\
 		return 0;							\
 	}
 
@@ -190,12 +190,12 @@ int tracee_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!ti)
 		return 0;
 	if (event__selected(EVENT_SYS_EXIT))
-		syscall__emit_raw(ti, EVENT_SYS_EXIT, (__s32)nr, ret);
+		syscall__emit_raw(ctx, ti, EVENT_SYS_EXIT, (__s32)nr, ret);
 	cfg = event__selected(nr);
 	/* an exec emitted at entry comes back here only when it failed */
 	if (cfg && (!cfg->at_entry || ret < 0))
-		syscall__emit(ti, cfg, nr, args, ret);
-	capture__sys_exit(ti, args, nr, ret);
+		syscall__emit(ctx, ti, cfg, nr, args, ret);
+	capture__sys_exit(ctx, ti, args, nr, ret);
 	return 0;
 }
 

@@ -56,6 +56,66 @@ int bp_join(char *buf, size_t len, const char *dir, const char *name);
 /* Fills loc; prints and fails when $TRACEE_BPF_FILE is set but missing. */
 int bp_locate(const struct buildpolicy_opts *o, struct bp_location *loc);
 
+/* --- features.c ---------------------------------------------------------- */
+
+/* What the eBPF program may use on the kernel it is built for
+ * (bpf-src/compat.bpf.h says what each one replaces). */
+enum bp_feature {
+	BP_FEAT_RINGBUF,
+	BP_FEAT_BPF_LOOP,
+	BP_FEAT_TASK_BTF,
+	BP_FEAT_FIND_VMA,
+	BP_FEAT_TASK_PT_REGS,
+	BP_FEAT_BOOT_NS,
+	BP_FEAT_MAX,
+};
+
+enum bp_feature_source {
+	BP_FEAT_FROM_PROBE,     /* minimal loads into the running kernel */
+	BP_FEAT_FROM_BTF,       /* the running kernel's BTF (no privileges to load) */
+	BP_FEAT_FROM_HEADERS,   /* the target's uapi bpf.h and mm_types.h */
+	BP_FEAT_FROM_VERSION,   /* nothing better: the release's version number */
+};
+
+struct bp_features {
+	uint32_t have;                  /* 1 << enum bp_feature: present and used */
+	uint32_t off;                   /* forced off by TRACEE_FEATURES_OFF */
+	bool vma_maple;                 /* VMAs in a maple tree (6.1+), else an rbtree */
+	unsigned thread_size;           /* kernel stack size (x86_64: 16 KiB, 32 with KASAN) */
+	enum bp_feature_source source;
+};
+
+#define BP_DEFINE_MAX   48
+#define BP_DEFINES_MAX  (BP_FEAT_MAX + 2)
+
+/* Decides every feature for loc's kernel; --debug prints each decision as
+ * "feature NAME=yes|no (how)". Fails only on a bad TRACEE_FEATURES_OFF. */
+int bp_features_decide(const struct buildpolicy_opts *o, const struct bp_location *loc,
+		       struct bp_features *f);
+/* "ringbuf,bpf_loop" or "all" -> bits; unknown names are refused (printed). */
+int bp_features_parse_off(const char *list, uint32_t *off);
+/* The decisions as compiler flags ("-DTRACEE_FEAT_RINGBUF=1", ...); returns
+ * how many (at most BP_DEFINES_MAX). */
+size_t bp_features_defines(const struct bp_features *f, char out[][BP_DEFINE_MAX]);
+const char *bp_feature_name(int feature);
+
+/* --- identity.c ---------------------------------------------------------- */
+
+/* The compiler flags that do not depend on the machine: part of the
+ * object's identity. */
+extern const char *const bp_core_flags[];
+extern const size_t bp_core_flags_len;
+extern const char *const bp_headers_flags[];
+extern const size_t bp_headers_flags_len;
+
+/* FNV-1a 64 */
+#define BP_FNV_OFFSET 0xcbf29ce484222325ULL
+uint64_t bp_fnv1a(uint64_t h, const void *data, size_t len);
+
+/* The hash an object built from these sources, flags and feature decisions
+ * carries in .tracee.meta (hex string, 16 chars + NUL). */
+void bp_object_hash(const struct bp_features *f, char out[17]);
+
 /* --- cache.c ------------------------------------------------------------- */
 
 enum bp_verdict {
@@ -94,10 +154,6 @@ int bp_dir_trusted(const char *dir, bool create);
  * Prints one line and returns a negative errno on failure. */
 int bp_write_atomic(const char *path, const void *data, size_t len);
 
-/* FNV-1a 64 */
-#define BP_FNV_OFFSET 0xcbf29ce484222325ULL
-uint64_t bp_fnv1a(uint64_t h, const void *data, size_t len);
-
 /* --- headers.c ----------------------------------------------------------- */
 
 struct bp_kernel_types {
@@ -130,12 +186,10 @@ int bp_clang_resource_dir(char *buf, size_t len);
 
 /* --- build.c ------------------------------------------------------------- */
 
-/* Mixes the fixed compiler flags into a source hash. */
-uint64_t bp_hash_build_flags(uint64_t h);
-
-/* Compiles the embedded sources for loc->release and writes the object to
- * target (atomically); out gets the bytes, target and built = true. */
-int bp_build(const struct buildpolicy_opts *o, const struct bp_location *loc, const char *target,
-	     struct bpf_object_file *out);
+/* Compiles the embedded sources for loc->release with the feature decisions
+ * f and writes the object to target (atomically); out gets the bytes,
+ * target and built = true. */
+int bp_build(const struct buildpolicy_opts *o, const struct bp_location *loc,
+	     const struct bp_features *f, const char *target, struct bpf_object_file *out);
 
 #endif

@@ -24,40 +24,6 @@
 #define VINC "/virtual/include/"
 #define MAIN_SOURCE "tracee.bpf.c"
 
-/* The compiler flags that do not depend on the machine. They are part of the
- * source hash: changing one here invalidates every cached object. */
-static const char bp_build_flags_rev[] = "tracee build flags 1: plugin -O2 -g (BTF), x86_64";
-
-static const char *const core_flags[] = {
-	"-I/virtual/include", "-I/virtual/src",
-	"-D__TARGET_ARCH_x86", "-DTRACEE_CORE=1",
-	"-Wno-unused-value", "-Wno-pointer-sign", "-Wno-compare-distinct-pointer-types",
-	"-Wno-address-of-packed-member", "-Wno-unknown-warning-option",
-};
-
-/* After the include paths, which depend on where the trees are. The cc1
- * spellings of -nostdinc and -fno-stack-protector are used. */
-static const char *const headers_flags[] = {
-	"-D__KERNEL__", "-D__BPF_TRACING__", "-D__TARGET_ARCH_x86",
-	"-stack-protector", "0",
-	"-Wno-unused-value", "-Wno-pointer-sign", "-Wno-compare-distinct-pointer-types",
-	"-Wno-gnu-variable-sized-type-not-at-end", "-Wno-address-of-packed-member",
-	"-Wno-tautological-compare", "-Wno-unknown-warning-option",
-};
-
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
-
-uint64_t bp_hash_build_flags(uint64_t h)
-{
-	h = bp_fnv1a(h, bp_build_flags_rev, sizeof(bp_build_flags_rev));
-	for (size_t i = 0; i < ARRAY_LEN(core_flags); i++)
-		h = bp_fnv1a(h, core_flags[i], strlen(core_flags[i]) + 1);
-	h = bp_fnv1a(h, "|", 1);
-	for (size_t i = 0; i < ARRAY_LEN(headers_flags); i++)
-		h = bp_fnv1a(h, headers_flags[i], strlen(headers_flags[i]) + 1);
-	return h;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -184,20 +150,23 @@ static int add_header_args(struct request *r, const struct bp_kernel_types *kt)
 	err |= add_arg(r, own(r, "-I%s/include/generated/uapi", b));
 	err |= add_arg(r, "-include");
 	err |= add_arg(r, own(r, "%s/include/linux/kconfig.h", s));
-	for (size_t i = 0; i < ARRAY_LEN(headers_flags); i++)
-		err |= add_arg(r, headers_flags[i]);
+	for (size_t i = 0; i < bp_headers_flags_len; i++)
+		err |= add_arg(r, bp_headers_flags[i]);
 	return err ? -ENOMEM : 0;
 }
 
-static int request_make(struct request *r, const struct bp_kernel_types *kt, const char *hash)
+static int request_make(struct request *r, const struct bp_kernel_types *kt,
+			const struct bp_features *feat, const char *hash)
 {
+	char defs[BP_DEFINES_MAX][BP_DEFINE_MAX];
+	size_t ndefs = bp_features_defines(feat, defs);
 	size_t n = tracee_embedded_sources_len;
 	int err = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->files = calloc(n + 1, sizeof(*r->files));
-	r->owned = calloc(n + 32, sizeof(*r->owned));
-	r->args = calloc(ARRAY_LEN(core_flags) + ARRAY_LEN(headers_flags) + 32, sizeof(*r->args));
+	r->owned = calloc(n + BP_DEFINES_MAX + 32, sizeof(*r->owned));
+	r->args = calloc(bp_core_flags_len + bp_headers_flags_len + BP_DEFINES_MAX + 32, sizeof(*r->args));
 	if (!r->files || !r->owned || !r->args)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
@@ -217,13 +186,16 @@ static int request_make(struct request *r, const struct bp_kernel_types *kt, con
 	}
 	if (kt->mode == TCF_MODE_BPF) {
 		r->files[r->nfiles++] = (struct tcf_file){ VINC "vmlinux.h", kt->vmlinux_h, kt->vmlinux_len };
-		for (size_t i = 0; i < ARRAY_LEN(core_flags); i++)
-			err |= add_arg(r, core_flags[i]);
+		for (size_t i = 0; i < bp_core_flags_len; i++)
+			err |= add_arg(r, bp_core_flags[i]);
 	} else {
 		if ((err = bp_clang_resource_dir(r->resource_dir, sizeof(r->resource_dir))))
 			return err;
 		err = add_header_args(r, kt);
 	}
+	/* The kernel feature decisions (features.c, bpf-src/compat.bpf.h). */
+	for (size_t i = 0; i < ndefs; i++)
+		err |= add_arg(r, own(r, "%s", defs[i]));
 	/* One argv element with literal quotes: the macro is a string literal. */
 	err |= add_arg(r, own(r, "-DTRACEE_META=\"" BP_META_PREFIX "%s\"", hash));
 	return err ? -ENOMEM : 0;
@@ -231,8 +203,8 @@ static int request_make(struct request *r, const struct bp_kernel_types *kt, con
 
 /* --- the build ------------------------------------------------------------------ */
 
-int bp_build(const struct buildpolicy_opts *o, const struct bp_location *loc, const char *target,
-	     struct bpf_object_file *out)
+int bp_build(const struct buildpolicy_opts *o, const struct bp_location *loc,
+	     const struct bp_features *f, const char *target, struct bpf_object_file *out)
 {
 	struct bp_kernel_types kt = { 0 };
 	struct tcf_request req = { 0 };
@@ -254,8 +226,8 @@ int bp_build(const struct buildpolicy_opts *o, const struct bp_location *loc, co
 	if ((err = bp_kernel_types(o, loc, &kt)))
 		return err;
 	t_types = now_s();
-	buildpolicy_source_hash(hash);
-	if ((err = request_make(&r, &kt, hash))) {
+	bp_object_hash(f, hash);
+	if ((err = request_make(&r, &kt, f, hash))) {
 		if (err == -ENOMEM)
 			bp_err("cannot build the eBPF object: %s", strerror(ENOMEM));
 		goto out;

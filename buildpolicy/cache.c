@@ -19,43 +19,6 @@
 
 #include "bp_internal.h"
 
-uint64_t bp_fnv1a(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-static uint64_t fnv_u64(uint64_t h, uint64_t v)
-{
-	unsigned char b[8];
-
-	for (int i = 0; i < 8; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
-	return bp_fnv1a(h, b, sizeof(b));
-}
-
-void buildpolicy_source_hash(char out[17])
-{
-	uint64_t h = BP_FNV_OFFSET;
-
-	/* Names and lengths too: moving bytes between files changes the hash. */
-	for (size_t i = 0; i < tracee_embedded_sources_len; i++) {
-		const struct embedded_file *f = &tracee_embedded_sources[i];
-
-		h = bp_fnv1a(h, f->name, strlen(f->name) + 1);
-		h = fnv_u64(h, f->len);
-		h = bp_fnv1a(h, f->data, f->len);
-	}
-	h = bp_fnv1a(h, TRACEE_VERSION, sizeof(TRACEE_VERSION));
-	h = bp_hash_build_flags(h);
-	snprintf(out, 17, "%016" PRIx64, h);
-}
-
 /* --- validity ------------------------------------------------------------ */
 
 static bool libelf_ready(void)

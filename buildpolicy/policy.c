@@ -63,11 +63,11 @@ static const char *origin_name(enum bp_origin o)
 }
 
 static int build_into_install(const struct buildpolicy_opts *o, const struct bp_location *loc,
-			      struct bpf_object_file *out)
+			      const struct bp_features *f, struct bpf_object_file *out)
 {
 	int err = bp_dir_trusted(loc->install_dir, true);
 
-	return err ? err : bp_build(o, loc, loc->install_obj, out);
+	return err ? err : bp_build(o, loc, f, loc->install_obj, out);
 }
 
 /* "searched a, b" for the not-found message */
@@ -83,6 +83,7 @@ static void searched(const struct bp_location *loc, char *buf, size_t len)
 int buildpolicy_obtain(const struct buildpolicy_opts *o, struct bpf_object_file *out)
 {
 	struct bp_location loc;
+	struct bp_features feat;
 	struct { const struct bp_candidate *c; enum bp_verdict v; char reason[BP_REASON_MAX]; } rej = { 0 };
 	char hash[17], reason[BP_REASON_MAX], list[3 * PATH_MAX + 8];
 	int err;
@@ -100,15 +101,17 @@ int buildpolicy_obtain(const struct buildpolicy_opts *o, struct bpf_object_file 
 			return err;
 		snprintf(loc.install_dir, sizeof(loc.install_dir), "%s",
 			 o->install_path && *o->install_path ? o->install_path : BP_DEFAULT_INSTALL_PATH);
-		return bp_build(o, &loc, o->output, out);
+		if ((err = bp_features_decide(o, &loc, &feat)))
+			return err;
+		return bp_build(o, &loc, &feat, o->output, out);
 	}
 
-	if ((err = bp_locate(o, &loc)))
+	if ((err = bp_locate(o, &loc)) || (err = bp_features_decide(o, &loc, &feat)))
 		return err;
 	if (o->policy == BUILD_ALWAYS)
-		return build_into_install(o, &loc, out);
+		return build_into_install(o, &loc, &feat, out);
 
-	buildpolicy_source_hash(hash);
+	bp_object_hash(&feat, hash);
 	for (int i = 0; i < loc.ncand; i++) {
 		const struct bp_candidate *c = &loc.cand[i];
 		enum bp_verdict v;
@@ -151,7 +154,7 @@ int buildpolicy_obtain(const struct buildpolicy_opts *o, struct bpf_object_file 
 	}
 
 	if (o->policy == BUILD_IF_NEEDED)
-		return build_into_install(o, &loc, out);
+		return build_into_install(o, &loc, &feat, out);
 	if (rej.c) {
 		bp_err("%s %s: refusing to load it; build a new one with `make bpf` or "
 		       "--build-policy if-needed", rej.c->path, rej.reason);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -78,9 +79,22 @@ static int rodata_set(struct bpf_object *obj, const char *name, const void *val,
 	return -ENOENT;
 }
 
+/* CLOCK_BOOTTIME - CLOCK_MONOTONIC: what an object built without the boot
+ * clock adds to the monotonic one (bpf-src/compat.bpf.h). */
+static uint64_t clock_offset_ns(void)
+{
+	struct timespec mono, boot;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	return (uint64_t)(boot.tv_sec - mono.tv_sec) * 1000000000ull + (uint64_t)boot.tv_nsec -
+	       (uint64_t)mono.tv_nsec;
+}
+
 static int configure(struct bpf_object *obj, const struct tracee_config *cfg, uint64_t start_time_ns)
 {
 	uint32_t tgid = (uint32_t)getpid(), mode = cfg->trace_mode;
+	uint64_t clock_offset = clock_offset_ns();
 	uint64_t wakeup = (uint64_t)cfg->rb_pages * 4096 / 16;
 	struct bpf_map *rb = bpf_object__find_map_by_name(obj, "events");
 	int err;
@@ -89,11 +103,15 @@ static int configure(struct bpf_object *obj, const struct tracee_config *cfg, ui
 	    (err = rodata_set(obj, "trace_mode", &mode, sizeof(mode))) ||
 	    (err = rodata_set(obj, "start_time_ns", &start_time_ns, sizeof(start_time_ns))) ||
 	    (err = rodata_set(obj, "wakeup_bytes", &wakeup, sizeof(wakeup))) ||
+	    (err = rodata_set(obj, "clock_offset_ns", &clock_offset, sizeof(clock_offset))) ||
 	    (err = rodata_set(obj, "capture_kinds", &cfg->capture, sizeof(cfg->capture))) ||
 	    (err = rodata_set(obj, "filter_cfg", &cfg->filter.kernel, sizeof(cfg->filter.kernel))))
 		return err;
 	if (!rb)
 		return -ENOENT;
+	/* perf buffers are sized when user space opens them (perfbuf.c) */
+	if (bpf_map__type(rb) != BPF_MAP_TYPE_RINGBUF)
+		return 0;
 	return bpf_map__set_max_entries(rb, cfg->rb_pages * 4096);
 }
 

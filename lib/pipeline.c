@@ -1,11 +1,12 @@
-/* pipeline.c - ring buffer -> stages -> printer. Each record goes through
- * a chain of stages over one struct event: capture (its own records), decode,
- * enrich (container id, exec digest), print (only what the user asked to
- * see: base events a detection needed are not), detect (signatures/:
- * detections are events too, printed by the same printer right after the
- * event that raised them). The kernel side wakes us
- * only when enough data is waiting, so each poll drains a batch; ring space
- * is handed back and output flushed once per batch (ringbuf.c, outbuf.c). */
+/* pipeline.c - event source (ring or perf buffers) -> stages -> printer.
+ * Each record goes through a chain of stages over one struct event: capture
+ * (its own records), decode, enrich (container id, exec digest), print (only
+ * what the user asked to see: base events a detection needed are not),
+ * detect (signatures/: detections are events too, printed by the same
+ * printer right after the event that raised them). The kernel side wakes us
+ * only when enough data is waiting, so each poll drains a batch; buffer
+ * space is handed back and output flushed once per batch (ringbuf.c,
+ * perfbuf.c, outbuf.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -130,7 +131,8 @@ static int handle_record(void *ctx, const void *data, size_t len)
 	return p->out.broken ? -EPIPE : 0;
 }
 
-int pipeline_init(struct pipeline *p, int events_fd, const struct printer *printer, int out_fd, bool debug)
+int pipeline_init(struct pipeline *p, int events_fd, size_t source_bytes,
+		  const struct printer *printer, int out_fd, bool debug)
 {
 	int err;
 
@@ -149,7 +151,7 @@ int pipeline_init(struct pipeline *p, int events_fd, const struct printer *print
 		container_cache_free(&p->containers);
 		return err;
 	}
-	if ((err = ringbuf_open(&p->rb, events_fd))) {
+	if ((err = event_source_open(&p->source, events_fd, source_bytes))) {
 		outbuf_free(&p->out);
 		container_cache_free(&p->containers);
 		return err;
@@ -163,15 +165,14 @@ int pipeline_init(struct pipeline *p, int events_fd, const struct printer *print
 static void report_running(struct pipeline *p)
 {
 	uint64_t k[STAT_MAX] = { 0 }, t = now_ns();
-	struct tracee_stats st = p->stats;
+	struct tracee_stats st;
 
 	if (t - p->report_ns < REPORT_NS)
 		return;
 	p->report_ns = t;
 	if (loader_read_stats(p->loader, k))
 		return;
-	st.lost = k[STAT_LOST];
-	st.errors += k[STAT_ERRORS];
+	st = pipeline_stats(p, k);
 	if (st.events == p->reported.events && st.lost == p->reported.lost &&
 	    st.errors == p->reported.errors)
 		return;
@@ -183,10 +184,10 @@ static void report_running(struct pipeline *p)
 int pipeline_poll(struct pipeline *p, int timeout_ms)
 {
 	/* records submitted without a wake-up are found by draining anyway */
-	int n = ringbuf_wait(&p->rb, timeout_ms);
+	int n = event_source_wait(&p->source, timeout_ms);
 
 	if (n >= 0 || n == -EINTR)
-		n = ringbuf_drain(&p->rb, handle_record, p);
+		n = event_source_drain(&p->source, handle_record, p);
 	if (p->capture)
 		capture_flush(p->capture);
 	outbuf_flush(&p->out);
@@ -197,12 +198,22 @@ int pipeline_poll(struct pipeline *p, int timeout_ms)
 	return n == -EINTR ? 0 : n;
 }
 
+struct tracee_stats pipeline_stats(const struct pipeline *p, const uint64_t kstats[STAT_MAX])
+{
+	struct tracee_stats st = p->stats;
+	uint64_t reader_lost = event_source_lost(&p->source);
+
+	st.lost = kstats[STAT_LOST] > reader_lost ? kstats[STAT_LOST] : reader_lost;
+	st.errors += kstats[STAT_ERRORS];
+	return st;
+}
+
 void pipeline_free(struct pipeline *p)
 {
 	if (p->printer && p->printer->close)
 		p->printer->close(&p->out);
 	outbuf_flush(&p->out);
-	ringbuf_close(&p->rb);
+	event_source_close(&p->source);
 	outbuf_free(&p->out);
 	container_cache_free(&p->containers);
 	sig_engine_free(p->sigs);

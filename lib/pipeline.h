@@ -1,18 +1,20 @@
-/* pipeline.h - ring buffer -> a chain of stages over one struct event
- * (capture records, decode, enrich, detect, print), with batched output. */
+/* pipeline.h - event source (ring or perf buffers) -> a chain of stages over
+ * one struct event (capture records, decode, enrich, print, detect), with
+ * batched output. */
 #ifndef TRACEE_PIPELINE_H
 #define TRACEE_PIPELINE_H
 
 #include "capture.h"
 #include "container.h"
 #include "printer.h"
-#include "ringbuf.h"
+#include "event_source.h"
+#include "outbuf.h"
 
 struct loader;
 struct sig_engine;
 
 struct pipeline {
-	struct ringbuf rb;
+	struct event_source source;
 	const struct printer *printer;
 	struct outbuf out;
 	struct tracee_stats stats;
@@ -27,7 +29,10 @@ struct pipeline {
 	bool debug;
 };
 
-int pipeline_init(struct pipeline *p, int events_fd, const struct printer *printer, int out_fd, bool debug);
+/* events_fd is the object's events map; source_bytes the memory its reader
+ * may use (perf buffers; a ring buffer's size was fixed at load). */
+int pipeline_init(struct pipeline *p, int events_fd, size_t source_bytes,
+		  const struct printer *printer, int out_fd, bool debug);
 /* Wait up to timeout_ms for a wake-up, then drain everything waiting and
  * flush. Returns events handled, or -EPIPE once the output reader is gone.
  * With debug and a loader set, prints the counters on stderr at most once a
@@ -36,6 +41,10 @@ int pipeline_poll(struct pipeline *p, int timeout_ms);
 /* The detect stage for the selected detections (none selected: no stage).
  * -ENOMEM, or -ENOENT for a detection row without code. */
 int pipeline_detect(struct pipeline *p, const bool *selected);
+/* The kernel side's counters (loader_read_stats) with the reader's own
+ * losses folded in: a perf buffer reports what it dropped, and the kernel
+ * side counts the same drops where the kernel tells it, so the larger wins. */
+struct tracee_stats pipeline_stats(const struct pipeline *p, const uint64_t kstats[STAT_MAX]);
 void pipeline_free(struct pipeline *p);
 
 #endif

@@ -85,7 +85,7 @@ static void ringbuf_release(struct ringbuf *r, uint64_t pos)
 /* A record's header: its length with the kernel's busy and discard bits,
  * then the page offset the kernel uses to find the ring; the data follows,
  * and the next record starts at the next multiple of 8. */
-int ringbuf_drain(struct ringbuf *r, ringbuf_fn fn, void *ctx)
+int ringbuf_drain(struct ringbuf *r, record_fn fn, void *ctx)
 {
 	uint64_t cons = __atomic_load_n(r->consumer_pos, __ATOMIC_ACQUIRE);
 	uint64_t released = cons, prod, step = (r->mask + 1) / RINGBUF_RELEASE_DIV;
@@ -125,3 +125,35 @@ void ringbuf_close(struct ringbuf *r)
 	r->epoll_fd = -1;
 	ringbuf_unmap(r);
 }
+
+/* --- as an event source (event_source.h) ---------------------------------------- */
+
+static int source_wait(void *impl, int timeout_ms)
+{
+	return ringbuf_wait(impl, timeout_ms);
+}
+
+static int source_drain(void *impl, record_fn fn, void *ctx)
+{
+	return ringbuf_drain(impl, fn, ctx);
+}
+
+/* The ring buffer counts no losses of its own: the kernel side does (STAT_LOST). */
+static uint64_t source_lost(void *impl)
+{
+	(void)impl;
+	return 0;
+}
+
+static void source_close(void *impl)
+{
+	ringbuf_close(impl);
+}
+
+const struct event_source_ops ringbuf_source_ops = {
+	.name = "ring buffer",
+	.wait = source_wait,
+	.drain = source_drain,
+	.lost = source_lost,
+	.close = source_close,
+};

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "event_source.h"
 
 struct ringbuf {
 	uint64_t *consumer_pos;         /* ours to write */
@@ -15,9 +16,6 @@ struct ringbuf {
 	int epoll_fd;
 };
 
-/* Called for each record; a non-zero return stops the drain and is returned. */
-typedef int (*ringbuf_fn)(void *ctx, const void *data, size_t len);
-
 /* Map a BPF_MAP_TYPE_RINGBUF map; -errno on failure. */
 int ringbuf_open(struct ringbuf *r, int map_fd);
 /* Wait up to timeout_ms for the kernel's wake-up: 1, 0 on timeout, -errno.
@@ -25,7 +23,9 @@ int ringbuf_open(struct ringbuf *r, int map_fd);
  * once enough are waiting, so each drain is a batch. */
 int ringbuf_wait(struct ringbuf *r, int timeout_ms);
 /* Hand every waiting record to fn; returns how many, or fn's non-zero return. */
-int ringbuf_drain(struct ringbuf *r, ringbuf_fn fn, void *ctx);
+int ringbuf_drain(struct ringbuf *r, record_fn fn, void *ctx);
 void ringbuf_close(struct ringbuf *r);
+
+extern const struct event_source_ops ringbuf_source_ops;
 
 #endif

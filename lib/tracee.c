@@ -152,11 +152,10 @@ static int pidfile_write(const char *dir, char *path, size_t len)
 static void print_stats(const struct pipeline *p, struct loader *l)
 {
 	uint64_t kstats[STAT_MAX] = { 0 };
-	struct tracee_stats st = p->stats;
+	struct tracee_stats st;
 
 	loader_read_stats(l, kstats);
-	st.lost = kstats[STAT_LOST];
-	st.errors += kstats[STAT_ERRORS];
+	st = pipeline_stats(p, kstats);
 	p->printer->print_stats(stderr, &st);
 }
 
@@ -217,7 +216,7 @@ int tracee_run(const struct tracee_config *cfg)
 	struct tracee_config *kcfg = NULL;
 	char pidfile[PATH_MAX] = "";
 	uint64_t start_ns = monotonic_ns();
-	int status = 1;
+	int status = 1, err;
 
 	if (!cfg->build_only && check_privileges())
 		return 1;
@@ -245,10 +244,13 @@ int tracee_run(const struct tracee_config *cfg)
 		fprintf(stderr, "tracee: cannot follow pid %d\n", (int)cmd.pid);
 		goto out;
 	}
-	if (pipeline_init(&pipe, l.events_fd, printer, STDOUT_FILENO, cfg->debug)) {
-		fprintf(stderr, "tracee: cannot read the ring buffer\n");
+	if ((err = pipeline_init(&pipe, l.events_fd, (size_t)cfg->rb_pages * 4096, printer,
+				 STDOUT_FILENO, cfg->debug))) {
+		fprintf(stderr, "tracee: cannot read the events buffer: %s\n", strerror(-err));
 		goto out;
 	}
+	if (cfg->debug)
+		fprintf(stderr, "tracee: reading events from %s\n", pipe.source.ops->name);
 	pipe.capture = capture;
 	pipe.loader = &l;
 	pipe.printed = cfg->selected;
@@ -272,7 +274,7 @@ out:
 		command_abort(&cmd);
 	if (pidfile[0])
 		unlink(pidfile);
-	if (pipe.rb.producer_pos)
+	if (pipe.source.ops)
 		pipeline_free(&pipe);
 	free(kcfg);
 	capture_close(capture, NULL, NULL);

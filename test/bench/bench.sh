@@ -103,6 +103,10 @@ HAVE_FILTER=0
 
 echo "bench: building the eBPF object once into $INSTALL" >&2
 "$TRACEE" --install-path "$INSTALL" --build-only >/dev/null || die "tracee cannot build its object"
+# The perf-buffer build (what kernels before 5.8 get), in its own install path.
+INSTALL_PERF=$WORK/install-perf
+TRACEE_FEATURES_OFF=ringbuf "$TRACEE" --install-path "$INSTALL_PERF" --build-only >/dev/null 2>&1 ||
+    die "tracee cannot build its perf-buffer object"
 
 # The watcher runs beside the traced workload on a machine with few CPUs:
 # it forks nothing. nap is a sleep (a read that times out on a FIFO nobody
@@ -152,7 +156,8 @@ run_tracee() {
     local out=$WORK/out-$tag start end
     rm -rf "$out"
     start=$(now)
-    "$TRACEE" --install-path "$INSTALL" --output-path "$out" "$@" >"$WORK/$tag.out" 2>"$WORK/$tag.err" &
+    "$TRACEE" --install-path "${RUN_INSTALL:-$INSTALL}" --output-path "$out" "$@" \
+        >"$WORK/$tag.out" 2>"$WORK/$tag.err" &
     BG=$!
     watch_tracee "$out" "$start"
     wait "$BG"
@@ -181,6 +186,13 @@ row_tracee16() {
     run_tracee t16 -o json "${ALL_SYSCALLS[@]}" --perf-buffer-size 4096 -- "$WORKLOAD" "$ITER"
     T_READY+=("$READY"); T16_HWM+=("$HWM"); T_ANON+=("$ANON")
     rm -f "$WORK/t16.out"
+}
+
+# The same through per-CPU perf buffers (TRACEE_FEATURES_OFF=ringbuf).
+row_tracee_perf() {
+    RUN_INSTALL=$INSTALL_PERF TRACEE_FEATURES_OFF=ringbuf \
+        run_tracee tp -o json "${ALL_SYSCALLS[@]}" -- "$WORKLOAD" "$ITER"
+    rm -f "$WORK/tp.out"
 }
 
 # The default event set, and the detections instead: what -s signatures costs.
@@ -240,11 +252,12 @@ row_bpftrace() {
     rm -f "$WORK/b.out"
 }
 
-ROWS=(untraced tracee tracee16 default signatures)
+ROWS=(untraced tracee tracee16 tracee_perf default signatures)
 declare -A LABEL=(
     [untraced]="untraced"
     [tracee]="tracee -o json, all syscalls, -- workload"
     [tracee16]="the same, --perf-buffer-size 4096 (16 MiB)"
+    [tracee_perf]="the same through perf buffers (ringbuf off)"
     [default]="tracee -o json, default set, -- workload"
     [signatures]="tracee -o json -s signatures, -- workload"
     [nomatch]="tracee -t process:all -f comm=nomatch"
@@ -252,7 +265,7 @@ declare -A LABEL=(
     [perf]="perf trace -o FILE"
     [bpftrace]="bpftrace, printf per sys_enter"
 )
-declare -A ITERS=([untraced]=$ITER [tracee]=$ITER [tracee16]=$ITER [default]=$ITER [signatures]=$ITER [nomatch]=$ITER
+declare -A ITERS=([untraced]=$ITER [tracee]=$ITER [tracee16]=$ITER [tracee_perf]=$ITER [default]=$ITER [signatures]=$ITER [nomatch]=$ITER
     [strace]=$PEER_ITER [perf]=$PEER_ITER [bpftrace]=$PEER_ITER)
 NOTES=()
 if ((HAVE_FILTER)); then ROWS+=(nomatch); else NOTES+=("no -f in this tracee: the comm=nomatch row is skipped"); fi

@@ -568,6 +568,13 @@ static void test_obtain(void)
 	unsetenv("TRACEE_BPF_FILE");
 	unsetenv("KERN_RELEASE");
 	CHECK_INT(bp_locate(&o, &loc), 0);
+	/* a valid object is one built for this kernel's feature decisions */
+	{
+		struct bp_features feat;
+
+		CHECK_INT(bp_features_decide(&o, &loc, &feat), 0);
+		bp_object_hash(&feat, hash);
+	}
 
 	/* never, nothing anywhere: one line, the paths searched, how to build */
 	capture_begin();
@@ -743,6 +750,97 @@ static void test_headers(void)
 	CHECK_STR(src, path_in(tree, "source"));
 }
 
+/* Writes text to dir/rel, making its directories. */
+static void write_text(const char *dir, const char *rel, const char *text)
+{
+	char cmd[2 * PATH_MAX], path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+	CHECK_INT(system(cmd), 0);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* Another kernel's features come from its headers: the helpers its uapi
+ * bpf.h lists in either spelling of FN(), its map types, its mm_struct. */
+static void test_features(void)
+{
+	const char *old = make_dir("kernel-5.10", 0755), *new = make_dir("kernel-6.1", 0755);
+	struct buildpolicy_opts o = { .policy = BUILD_IF_NEEDED };
+	struct bp_location loc = { .running_kernel = false };
+	char defs[BP_DEFINES_MAX][BP_DEFINE_MAX];
+	struct bp_features f;
+	uint32_t off;
+	const char *err;
+	char h1[17], h2[17];
+
+	/* the off list */
+	CHECK_INT(bp_features_parse_off("ringbuf,find_vma", &off), 0);
+	CHECK_INT(off, (1u << BP_FEAT_RINGBUF) | (1u << BP_FEAT_FIND_VMA));
+	CHECK_INT(bp_features_parse_off("all", &off), 0);
+	CHECK_INT(off, (1u << BP_FEAT_MAX) - 1);
+	CHECK_INT(bp_features_parse_off("", &off), 0);
+	CHECK_INT(off, 0);
+	capture_begin();
+	CHECK_INT(bp_features_parse_off("ringbuf,tp_btf", &off), -EINVAL);
+	err = capture_end();
+	CHECK(one_tracee_line(err) && strstr(err, "unknown feature 'tp_btf'") &&
+	      strstr(err, "known: ringbuf,bpf_loop"));
+
+	/* 5.10: FN(name) without ids, ring buffer yes, bpf_loop no, VMAs in an rbtree */
+	write_text(old, "include/generated/autoconf.h", "");
+	write_text(old, "include/linux/kconfig.h", "");
+	write_text(old, "include/uapi/linux/bpf.h",
+		   "#define __BPF_FUNC_MAPPER(FN) FN(unspec), FN(ktime_get_boot_ns), FN(ringbuf_output),\\\n"
+		   "\tFN(get_current_task),\n"
+		   "enum bpf_map_type { BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_RINGBUFX };\n");
+	write_text(old, "include/linux/mm_types.h", "struct mm_struct { struct rb_root mm_rb; };\n");
+	o.kern_headers = old;
+	snprintf(loc.release, sizeof(loc.release), "5.10.0-32-cloud-amd64");
+	CHECK_INT(bp_features_decide(&o, &loc, &f), 0);
+	CHECK_INT(f.source, BP_FEAT_FROM_HEADERS);
+	CHECK_INT(f.have, (1u << BP_FEAT_RINGBUF) | (1u << BP_FEAT_BOOT_NS));
+	CHECK(!f.vma_maple);
+	CHECK_INT((int)bp_features_defines(&f, defs), BP_DEFINES_MAX);
+	CHECK_STR(defs[BP_FEAT_RINGBUF], "-DTRACEE_FEAT_RINGBUF=1");
+	CHECK_STR(defs[BP_FEAT_BPF_LOOP], "-DTRACEE_FEAT_BPF_LOOP=0");
+	CHECK_STR(defs[BP_FEAT_MAX], "-DTRACEE_VMA_MAPLE=0");
+	bp_object_hash(&f, h1);
+
+	/* 6.1: FN(name, id, ...), everything, the maple tree */
+	write_text(new, "include/generated/autoconf.h", "");
+	write_text(new, "include/linux/kconfig.h", "");
+	write_text(new, "include/uapi/linux/bpf.h",
+		   "FN(ktime_get_boot_ns, 125, ##ctx) FN(get_current_task_btf, 158, ##ctx)\n"
+		   "FN(task_pt_regs, 175, ##ctx) FN(find_vma, 180, ##ctx) FN(loop, 181, ##ctx)\n"
+		   "\tBPF_MAP_TYPE_RINGBUF,\n");
+	write_text(new, "include/linux/mm_types.h", "struct mm_struct { struct maple_tree mm_mt; };\n");
+	o.kern_headers = new;
+	snprintf(loc.release, sizeof(loc.release), "6.1.0-56-cloud-amd64");
+	CHECK_INT(bp_features_decide(&o, &loc, &f), 0);
+	CHECK_INT(f.have, (1u << BP_FEAT_MAX) - 1);
+	CHECK(f.vma_maple);
+	bp_object_hash(&f, h2);
+	CHECK(strcmp(h1, h2) != 0);
+
+	/* forced off, and what needs it goes too: find_vma and task_pt_regs take a BTF task */
+	setenv("TRACEE_FEATURES_OFF", "task_btf", 1);
+	CHECK_INT(bp_features_decide(&o, &loc, &f), 0);
+	unsetenv("TRACEE_FEATURES_OFF");
+	CHECK_INT(f.have, (1u << BP_FEAT_RINGBUF) | (1u << BP_FEAT_BPF_LOOP) | (1u << BP_FEAT_BOOT_NS));
+	setenv("TRACEE_FEATURES_OFF", "nonsense", 1);
+	capture_begin();
+	CHECK_INT(bp_features_decide(&o, &loc, &f), -EINVAL);
+	capture_end();
+	unsetenv("TRACEE_FEATURES_OFF");
+}
+
 int main(void)
 {
 	if (!mkdtemp(root_dir)) {
@@ -758,6 +856,7 @@ int main(void)
 	test_object_trust();
 	test_object_validity();
 	test_atomic_write();
+	test_features();
 	test_obtain();
 	test_headers();
 	test_vmlinux_h();
