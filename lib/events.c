@@ -166,6 +166,53 @@ static const struct event_def other_defs[] = {
 			   "tracee_kprobe_vfs_writev,tracee_kretprobe_vfs_writev"),
 		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
 
+	/* --- what the detections consume besides (security_ext.bpf.h) --- */
+#define EXT_FALLBACK(tp)        SEC_FALLBACK(tp, "tracee_ext_sys_enter,tracee_ext_sys_exit")
+	{ .id = EVENT_SECURITY_SOCKET_CONNECT, .name = "security_socket_connect", .sets = "default",
+	  .argnum = 3,
+	  .args = {
+		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "type", ARG_INT, FMT_SOCK_TYPE },
+		{ "struct sockaddr*", "remote_addr", ARG_SOCKADDR, FMT_DEFAULT } },
+	  .probes = {
+		SEC_LSM("socket_connect", "tracee_lsm_socket_connect"),
+		SEC_FENTRY("security_socket_connect", "tracee_fentry_socket_connect"),
+		SEC_KPROBE("security_socket_connect", "tracee_kprobe_socket_connect"),
+		EXT_FALLBACK("sys_enter") } },
+	{ .id = EVENT_SECURITY_INODE_RENAME, .name = "security_inode_rename", .sets = "default",
+	  .argnum = 2,
+	  .args = {
+		{ "const char*", "old_path", ARG_STR, FMT_DEFAULT },
+		{ "const char*", "new_path", ARG_STR, FMT_DEFAULT } },
+	  .probes = {
+		SEC_LSM("inode_rename", "tracee_lsm_inode_rename"),
+		SEC_FENTRY("security_inode_rename", "tracee_fentry_inode_rename"),
+		SEC_KPROBE("security_inode_rename", "tracee_kprobe_inode_rename"),
+		EXT_FALLBACK("sys_exit") } },
+	{ .id = EVENT_SECURITY_SB_MOUNT, .name = "security_sb_mount", .sets = "default", .argnum = 4,
+	  .args = {
+		{ "const char*", "dev_name", ARG_STR, FMT_DEFAULT },
+		{ "const char*", "path", ARG_STR, FMT_DEFAULT },
+		{ "const char*", "type", ARG_STR, FMT_DEFAULT },
+		{ "unsigned long", "flags", ARG_ULONG, FMT_HEX } },
+	  .probes = {
+		SEC_LSM("sb_mount", "tracee_lsm_sb_mount"),
+		SEC_FENTRY("security_sb_mount", "tracee_fentry_sb_mount"),
+		SEC_KPROBE("security_sb_mount", "tracee_kprobe_sb_mount"),
+		EXT_FALLBACK("sys_enter") } },
+	{ .id = EVENT_SECURITY_KERNEL_READ_FILE, .name = "security_kernel_read_file", .sets = "default",
+	  .argnum = 4,
+	  .args = {
+		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
+		{ "dev_t", "dev", ARG_UINT, FMT_DEFAULT },
+		{ "unsigned long", "inode", ARG_ULONG, FMT_DEFAULT },
+		{ "const char*", "type", ARG_STR, FMT_DEFAULT } },
+	  .probes = {
+		SEC_LSM("kernel_read_file", "tracee_lsm_kernel_read_file"),
+		SEC_FENTRY("security_kernel_read_file", "tracee_fentry_kernel_read_file"),
+		SEC_KPROBE("security_kernel_read_file", "tracee_kprobe_kernel_read_file"),
+		EXT_FALLBACK("sys_enter") } },
+
 };
 static const size_t other_defs_len = sizeof(other_defs) / sizeof(other_defs[0]);
 

@@ -19,7 +19,7 @@
 enum field_id {
 	FLD_EVT_NAME, FLD_EVT_ID, FLD_EVT_RETVAL, FLD_PROC_NAME, FLD_PROC_PID, FLD_PROC_TID,
 	FLD_PROC_PPID, FLD_PROC_HOSTPID, FLD_USER_UID, FLD_CONTAINER_ID, FLD_CONTAINER,
-	FLD_ARG, FLD_ARG_BASE, FLD_RENAME_NEW, FLD_RENAME_OLD, FLD_FILE_ELF,
+	FLD_ARG, FLD_ARG_BASE, FLD_FILE_ELF,
 };
 
 static const struct {
@@ -30,8 +30,7 @@ static const struct {
 	{ "proc.name", FLD_PROC_NAME }, { "proc.pid", FLD_PROC_PID }, { "proc.tid", FLD_PROC_TID },
 	{ "proc.ppid", FLD_PROC_PPID }, { "proc.hostpid", FLD_PROC_HOSTPID },
 	{ "user.uid", FLD_USER_UID }, { "container.id", FLD_CONTAINER_ID },
-	{ "container", FLD_CONTAINER }, { "rename.new", FLD_RENAME_NEW },
-	{ "rename.old", FLD_RENAME_OLD }, { "file.elf", FLD_FILE_ELF },
+	{ "container", FLD_CONTAINER }, { "file.elf", FLD_FILE_ELF },
 };
 
 struct field {
@@ -76,7 +75,6 @@ struct fval {
 };
 
 struct scratch {
-	char path[PATH_MAX];
 	char comm[TRACEE_COMM_LEN + 1];
 };
 
@@ -156,11 +154,6 @@ static struct fval field_value(const struct field *f, const struct sig_ctx *c, c
 	case FLD_ARG:
 	case FLD_ARG_BASE:
 		return arg_val(ev, f->arg, f->id == FLD_ARG_BASE);
-	case FLD_RENAME_NEW:
-	case FLD_RENAME_OLD:
-		if (!sig_arg(ev, "newpath") || !sig_rename_path(ev, f->id == FLD_RENAME_NEW, sc->path, sizeof(sc->path)))
-			return (struct fval){ .t = V_NONE };
-		return str_val(sc->path, strlen(sc->path));
 	case FLD_FILE_ELF:
 		return num_val(magic_elf(ev));
 	}

@@ -8,8 +8,7 @@
  * user.uid, container.id ("" on the host), container (true in a container:
  * a container id, or a pid namespace other than the host's), arg.NAME (an
  * argument by its name), arg.NAME.base (a path argument's last component),
- * rename.new / rename.old (a rename's paths made absolute), file.elf (a
- * magic_write of an ELF header).
+ * file.elf (a magic_write of an ELF header).
  * Operators: = (==), !=, <, <=, >, >=, in (...), contains, startswith,
  * endswith, glob ('*' and '?'), has (flag bits: arg.flags has O_CREAT; the
  * access modes O_RDONLY, O_WRONLY, O_RDWR compare the O_ACCMODE bits); a

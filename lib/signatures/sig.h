@@ -72,10 +72,6 @@ bool sig_has_prefix(const char *s, const char *prefix);
 bool sig_has_suffix(const char *s, const char *suffix);
 const char *sig_basename(const char *path);
 
-/* A renameat/renameat2/rename's new (or old) path made absolute: relative
- * names are joined to the directory the process resolved them against
- * (its cwd or dirfd, read from /proc while it lives). */
-bool sig_rename_path(const struct event *ev, bool new_path, char *buf, size_t size);
 /* An execve/execveat at entry (the record made when the exec was asked for,
  * not the one repeating it when it failed). */
 bool sig_exec_entry(const struct event *ev);

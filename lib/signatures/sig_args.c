@@ -1,6 +1,6 @@
 /* sig_args.c - reading a base event the way detections need it: arguments
- * by name, open flags as bits, paths matched as text or patterns, rename
- * targets made absolute, the container test. */
+ * by name, open flags as bits, paths matched as text or patterns, the
+ * container test. */
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -108,36 +108,6 @@ const char *sig_basename(const char *path)
 	const char *slash = strrchr(path, '/');
 
 	return slash ? slash + 1 : path;
-}
-
-/* The directory a relative name was resolved against: the cwd, or dirfd. */
-static bool dir_of(uint32_t host_pid, int64_t dirfd, char *buf, size_t size)
-{
-	char link[64];
-	ssize_t n;
-
-	if (dirfd == AT_FDCWD)
-		snprintf(link, sizeof(link), "/proc/%u/cwd", host_pid);
-	else
-		snprintf(link, sizeof(link), "/proc/%u/fd/%d", host_pid, (int)dirfd);
-	n = readlink(link, buf, size - 1);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return true;
-}
-
-bool sig_rename_path(const struct event *ev, bool new_path, char *buf, size_t size)
-{
-	char name[PATH_MAX], dir[PATH_MAX];
-	const char *dirfd_arg = new_path ? "newdirfd" : "olddirfd";
-	int64_t dirfd = sig_arg(ev, dirfd_arg) ? sig_num(ev, dirfd_arg) : AT_FDCWD;
-
-	if (!sig_str(ev, new_path ? "newpath" : "oldpath", name, sizeof(name)))
-		return false;
-	if (name[0] == '/' || !dir_of(ev->hdr->host_pid, dirfd, dir, sizeof(dir)))
-		return snprintf(buf, size, "%s", name) < (int)size;
-	return snprintf(buf, size, "%s%s%s", dir, strcmp(dir, "/") ? "/" : "", name) < (int)size;
 }
 
 bool sig_exec_entry(const struct event *ev)

@@ -6,7 +6,8 @@
  *   dropped_executable: the path as data;
  *   proc_mem_access / proc_mem_code_injection: /proc/PID/mem of a process
  *     other than the opener, PID of any number of digits.
- * Opens and renames count when they succeeded; execs when asked for. */
+ * Opens count when they succeeded, renames as security_inode_rename
+ * reports them, execs when asked for. */
 #include <limits.h>
 #include <string.h>
 #include "sig.h"
@@ -46,7 +47,7 @@ static bool preload_env(const struct event *ev, struct event_arg *out, struct ar
 	return false;
 }
 
-/* A write-open of, or a successful rename onto, .../etc/ld.so.preload. */
+/* A write-open of, or a rename onto, .../etc/ld.so.preload. */
 static bool preload_file(const struct event *ev)
 {
 	char path[PATH_MAX];
@@ -54,8 +55,7 @@ static bool preload_file(const struct event *ev)
 	if (is(ev, "security_file_open"))
 		return sig_open_writes(sig_num(ev, "flags")) && sig_str(ev, "pathname", path, sizeof(path)) &&
 		       sig_has_suffix(path, "/etc/ld.so.preload");
-	return ev->hdr->retval == 0 && sig_rename_path(ev, true, path, sizeof(path)) &&
-	       sig_has_suffix(path, "/etc/ld.so.preload");
+	return sig_str(ev, "new_path", path, sizeof(path)) && sig_has_suffix(path, "/etc/ld.so.preload");
 }
 
 static void ld_preload_on_event(struct sig_ctx *c, const void *data, void *state, int id,

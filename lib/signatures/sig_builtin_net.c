@@ -2,7 +2,7 @@
  *
  * stdio_over_socket keeps, per process (host tgid), which descriptors are
  * internet sockets and whom they are connected to: socket() and accept()
- * add one, connect() records the peer, dup/dup2/dup3/fcntl(F_DUPFD) copy an
+ * add one, security_socket_connect records the peer, dup/dup2/dup3/fcntl(F_DUPFD) copy an
  * entry, close() drops it, fork copies the table to the child and the exit
  * of the last thread forgets it. It fires when a connect is made on fd 0-2
  * (on the attempt: the process meant its stdio to talk to that peer), or
@@ -260,7 +260,7 @@ static void on_connect(struct sig_ctx *c, int id, struct sock_tables *t, uint32_
 	struct peer p;
 	struct sock_fd *s;
 
-	if (!peer_of(sig_arg(ev, "addr"), &p) || !p.family)
+	if (!peer_of(sig_arg(ev, "remote_addr"), &p) || !p.family)
 		return;
 	if (fd >= 0 && fd <= 2 && peer_counts(&p))
 		stdio_raise(c, id, ev, &p, fd);
@@ -348,7 +348,7 @@ static void stdio_on_event(struct sig_ctx *c, const void *data, void *state, int
 
 	if (is(ev, "socket"))
 		on_socket(t, tgid, ev);
-	else if (is(ev, "connect"))
+	else if (is(ev, "security_socket_connect"))
 		on_connect(c, id, t, tgid, ev);
 	else if (is(ev, "accept") || is(ev, "accept4"))
 		on_accept(t, tgid, ev);
@@ -428,11 +428,11 @@ static void k8s_on_event(struct sig_ctx *c, const void *data, void *state, int i
 	char key[72];
 	int i;
 
-	if (!is(ev, "connect")) {
+	if (!is(ev, "security_socket_connect")) {
 		k8s_on_exec(h, ev);
 		return;
 	}
-	if (!peer_of(sig_arg(ev, "addr"), &p) || !p.family)
+	if (!peer_of(sig_arg(ev, "remote_addr"), &p) || !p.family)
 		return;
 	container_key(ev, key, sizeof(key));
 	if ((i = k8s_find(h, key)) >= 0 && strcmp(h->slot[i].ip, p.ip) == 0)
@@ -452,8 +452,9 @@ static void docker_on_event(struct sig_ctx *c, const void *data, void *state, in
 	char path[PATH_MAX];
 	struct peer p;
 
-	if (is(ev, "connect")) {
-		if (peer_of(sig_arg(ev, "addr"), &p) && !p.family && sig_has_suffix(p.unix_path, "docker.sock"))
+	if (is(ev, "security_socket_connect")) {
+		if (peer_of(sig_arg(ev, "remote_addr"), &p) && !p.family &&
+		    sig_has_suffix(p.unix_path, "docker.sock"))
 			sig_raise(c, id, ev);
 	} else if (sig_open_writes(sig_num(ev, "flags")) && sig_str(ev, "pathname", path, sizeof(path)) &&
 		   sig_has_suffix(path, "docker.sock")) {

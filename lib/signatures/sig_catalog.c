@@ -3,10 +3,8 @@
  * category, and the base events each consumes. The logic that raises them is
  * in sig_builtin_*.c; the engine (sig_engine.c) joins the two by name.
  *
- * Base events name what this tracee produces them from on every kernel it
- * runs on: where Tracee used an LSM event that has no probe here yet
- * (security_socket_connect, security_inode_rename, security_sb_mount,
- * socket_dup), the syscalls carry the same facts (see the README). */
+ * Base events are Tracee's, but for socket_dup: stdio_over_socket follows
+ * dups in user space from the syscalls (see sig_builtin_net.c). */
 #include "events.h"
 
 /* The sets: "signatures" for those on by default; "" for those only -e
@@ -18,7 +16,7 @@
 #define STR(n) { "const char*", n, ARG_STR, FMT_DEFAULT }
 #define INT(n) { "int", n, ARG_INT, FMT_DEFAULT }
 
-#define RENAMES "rename,renameat,renameat2"
+#define RENAMES "security_inode_rename"
 #define EXECS   "execve,execveat"
 
 #define DETECTION(num, nm, set, n, ...)                                         \
@@ -34,7 +32,7 @@ const struct event_def tracee_detection_defs[] = {
 			"output or error: the shape of a reverse shell.",
 		.severity = 3, .mitre_id = "T1059.004", .technique = "Unix Shell",
 		.category = "execution", .tags = "linux,container",
-		.events = "socket,connect,accept,accept4,dup,dup2,dup3,fcntl,close,"
+		.events = "socket,security_socket_connect,accept,accept4,dup,dup2,dup3,fcntl,close,"
 			  "sched_process_fork,sched_process_exit" } },
 	DETECTION(1, "anti_debugging", ON, 0,
 		.trc_id = "TRC-102", .title = "Anti-debugging",
@@ -117,14 +115,14 @@ const struct event_def tracee_detection_defs[] = {
 			"environment names (KUBERNETES_SERVICE_HOST).",
 		.severity = 1, .mitre_id = "", .technique = "Cloud Service Discovery",
 		.category = "discovery", .tags = "container,kubernetes",
-		.events = EXECS ",connect", .container_only = true),
+		.events = EXECS ",security_socket_connect", .container_only = true),
 	DETECTION(13, "disk_mount", ON, 0,
 		.trc_id = "TRC-1014", .title = "Device mount in a container",
 		.description = "A container process mounted a device (/dev/...): host disks "
 			"mounted in a container are a way out of it.",
 		.severity = 3, .mitre_id = "T1611", .technique = "Escape to Host",
 		.category = "privilege-escalation", .tags = "container",
-		.events = "mount", .container_only = true),
+		.events = "security_sb_mount", .container_only = true),
 	DETECTION(14, "hidden_file_created", ON, 0,
 		.trc_id = "TRC-1015", .title = "Hidden executable created",
 		.description = "An ELF file was written under a name or directory starting with "
@@ -138,11 +136,11 @@ const struct event_def tracee_detection_defs[] = {
 		.category = "initial-access", .tags = "linux,container", .events = EXECS),
 	DETECTION(16, "kernel_module_loading", ON, 0,
 		.trc_id = "TRC-1017", .title = "Kernel module load",
-		.description = "A process asked the kernel to load a module (init_module, "
-			"finit_module), whether or not the kernel accepted it.",
+		.description = "A process asked the kernel to load a module (init_module, or a "
+			"module file to read), whether or not the kernel accepted it.",
 		.severity = 2, .mitre_id = "T1547.006", .technique = "Kernel Modules and Extensions",
 		.category = "persistence", .tags = "linux,container",
-		.events = "init_module,finit_module"),
+		.events = "init_module,security_kernel_read_file"),
 	DETECTION(17, "k8s_cert_theft", ON, 0,
 		.trc_id = "TRC-1018", .title = "Kubernetes TLS certificate theft",
 		.description = "A process that is not a Kubernetes component read or moved a file "
@@ -156,7 +154,7 @@ const struct event_def tracee_detection_defs[] = {
 			"to it: the Docker API controls the host.",
 		.severity = 2, .mitre_id = "T1068", .technique = "Exploitation for Privilege Escalation",
 		.category = "privilege-escalation", .tags = "container",
-		.events = "security_file_open,connect", .container_only = true),
+		.events = "security_file_open,security_socket_connect", .container_only = true),
 	DETECTION(19, "proc_kcore_read", ON, 0,
 		.trc_id = "TRC-1021", .title = "/proc/kcore read",
 		.description = "A container process opened /proc/kcore, the host's physical "

@@ -71,16 +71,15 @@ jq -r 'def A($n): ((.args[] | select(.name == "triggeredBy") | .value.args[]
         | select(.name == $n) | .value) // "");
     def D($n): ((.args[] | select(.name == $n) | .value) // "");
     (.args[] | select(.name == "triggeredBy") | .value) as $t |
-    # mv renames with renameat or renameat2, as its version likes
-    ($t.name | sub("^rename(at2?)?$"; "rename*")) as $tn |
     [.eventName, .metadata.Properties.signatureID, (.metadata.Properties.Severity | tostring),
-     .metadata.Properties.external_id, .processName, $tn,
+     .metadata.Properties.external_id, .processName, $t.name,
      (if $t.name == "ptrace" then A("request")
       elif $t.name == "mem_prot_alert" then A("alert")
-      elif $t.name == "connect" then (A("addr") | tostring)
-      elif ($t.name | test("^rename")) then A("newpath")
-      elif $t.name == "mount" then A("source")
-      elif ($t.name | test("module")) then $t.name
+      elif $t.name == "security_socket_connect" then (A("remote_addr") | tostring)
+      elif $t.name == "security_inode_rename" then A("new_path")
+      elif $t.name == "security_sb_mount" then A("dev_name")
+      elif $t.name == "init_module" then $t.name
+      elif $t.name == "security_kernel_read_file" then A("pathname") + " " + A("type")
       elif $t.name == "process_vm_writev" then "pid"
       else A("pathname") end),
      ([D("IP address"), D("Port"), (D("File descriptor") | tostring), D("LD_PRELOAD"), D("path")]
@@ -89,7 +88,7 @@ jq -r 'def A($n): ((.args[] | select(.name == "triggeredBy") | .value.args[]
 P1=$(cat "$W/port.dup"); P2=$(cat "$W/port.connect")
 sort >"$WORK/want" <<WANT
 stdio_over_socket|TRC-101|3|T1059.004|sigact|dup2||127.0.0.1 $P1 0
-stdio_over_socket|TRC-101|3|T1059.004|sigact|connect|{"sa_family":"AF_INET","sin_port":"$P2","sin_addr":"127.0.0.1"}|127.0.0.1 $P2 0
+stdio_over_socket|TRC-101|3|T1059.004|sigact|security_socket_connect|{"sa_family":"AF_INET","sin_port":"$P2","sin_addr":"127.0.0.1"}|127.0.0.1 $P2 0
 anti_debugging|TRC-102|1|T1622|sigact|ptrace|PTRACE_TRACEME|
 ptrace_code_injection|TRC-103|3|T1055.008|sigact|ptrace|PTRACE_POKEDATA|
 dynamic_code_loading|TRC-104|2|T1027.002|sigact|mem_prot_alert|Protection changed from W+E to E!|
@@ -97,7 +96,7 @@ fileless_execution|TRC-105|3|T1620|memfd:sigact|security_bprm_check|memfd:sigact
 proc_mem_access|TRC-1023|3|T1003.007|sigact|security_file_open|/proc/PID/mem|
 proc_mem_code_injection|TRC-1024|3|T1055.009|sigact|security_file_open|/proc/PID/mem|
 process_vm_write_inject|TRC-1025|3|T1055|sigact|process_vm_writev|pid|
-kernel_module_loading|TRC-1017|2|T1547.006|sigact|finit_module|finit_module|
+kernel_module_loading|TRC-1017|2|T1547.006|sigact|security_kernel_read_file|$(readlink -f /bin/true) kernel-module|
 kernel_module_loading|TRC-1017|2|T1547.006|sigact|init_module|init_module|
 aslr_inspection|TRC-109|0|T1068|sigact|security_file_open|/proc/sys/kernel/randomize_va_space|
 ld_preload|TRC-107|2|T1574|env|execve|/bin/true|LD_PRELOAD=
@@ -106,7 +105,7 @@ rcd_modification|TRC-1026|2|T1037.004|bash|execve|$W/bin/update-rc.d|
 scheduled_task_mod|TRC-1027|2|T1053.003|bash|execve|$W/bin/crontab|
 hidden_file_created|TRC-1015|2|T1564.001|head|magic_write|$W/.hidden|
 ld_preload|TRC-107|2|T1574|sh|security_file_open|/etc/ld.so.preload|
-ld_preload|TRC-107|2|T1574|mv|rename*|/etc/ld.so.preload|
+ld_preload|TRC-107|2|T1574|mv|security_inode_rename|/etc/ld.so.preload|
 scheduled_task_mod|TRC-1027|2|T1053.003|sh|security_file_open|/etc/crontab|
 rcd_modification|TRC-1026|2|T1037.004|sh|security_file_open|/etc/init.d/foo|
 sudoers_modification|TRC-1028|2|T1548.003|sh|security_file_open|/etc/sudoers.d/foo|
@@ -118,12 +117,12 @@ sched_debug_recon|TRC-1029|1|T1613|sigact|security_file_open|/sys/kernel/debug/s
 cgroup_release_agent|TRC-1010|3|T1611|sigact|security_file_open|$W/c/release_agent|
 cgroup_notify_on_release|TRC-106|3|T1611|sigact|security_file_open|$W/c/notify_on_release|
 docker_abuse|TRC-1019|2|T1068|sigact|security_file_open|$W/c/docker.sock|
-docker_abuse|TRC-1019|2|T1068|sigact|connect|{"sa_family":"AF_UNIX","sun_path":"$W/c/docker.sock"}|
+docker_abuse|TRC-1019|2|T1068|sigact|security_socket_connect|{"sa_family":"AF_UNIX","sun_path":"$W/c/docker.sock"}|
 proc_kcore_read|TRC-1021|2|T1611|sigact|security_file_open|$W/c/proc/kcore|
 k8s_service_account_token|TRC-108|0|T1212|sigact|security_file_open|$W/c/d/secrets/kubernetes.io/serviceaccount/token|
 dropped_executable|TRC-1022|2|T1036|head|magic_write|$W/c/dropped|$W/c/dropped
-disk_mount|TRC-1014|3|T1611|mount|mount|/dev/sigact-fake|
-k8s_api_connection|TRC-1013|1||sigact|connect|{"sa_family":"AF_INET","sin_port":"1","sin_addr":"127.0.0.1"}|
+disk_mount|TRC-1014|3|T1611|mount|security_sb_mount|/dev/sigact-fake|
+k8s_api_connection|TRC-1013|1||sigact|security_socket_connect|{"sa_family":"AF_INET","sin_port":"1","sin_addr":"127.0.0.1"}|
 WANT
 sed -i -E 's#\|/proc/[0-9]+/mem\|#|/proc/PID/mem|#' "$WORK/got"
 if diff "$WORK/want" "$WORK/got" >"$WORK/diff"; then
@@ -186,6 +185,39 @@ tracee -o json -s signatures -- sh -c "
 " >"$WORK/benign.json" 2>"$WORK/benign.err"
 check "benign workload exits 0" test $? = 0
 check "benign workload: no detection at all" test ! -s "$WORK/benign.json"
+
+# --- the kernel events the detections consume, selected as events -------------------------
+K=$WORK/kev
+mkdir -p "$K/m" "$K/d"
+tracee --debug -o json -e security_socket_connect,security_inode_rename,security_sb_mount,security_kernel_read_file \
+    -- sh -c "cd '$K' && '$S' stdio_dup '$K/port' && '$S' module && echo >a && mv a b && mv b d/c &&
+              unshare -m mount -t tmpfs /dev/sigact-fake m" >"$K/ev.json" 2>"$K/ev.err"
+check "kernel events: tracee exits 0" test $? = 0
+for e in security_socket_connect security_sb_mount security_kernel_read_file; do
+    check "$e served by its sys_enter fallback here" \
+        grep -qx "tracee: event $e served by tracepoint:sys_enter (fallback)" "$K/ev.err"
+done
+check "security_inode_rename served by its sys_exit fallback here" \
+    grep -qx "tracee: event security_inode_rename served by tracepoint:sys_exit (fallback)" "$K/ev.err"
+P3=$(cat "$K/port")
+check "security_socket_connect: the client socket (fd 4), its type and the listener's address" \
+    jq -e -s --arg p "$P3" '[.[] | select(.eventName == "security_socket_connect")] |
+        length == 1 and (.[0].args | map({(.name): .value}) | add) ==
+        {"sockfd":4,"type":"SOCK_STREAM","remote_addr":{"sa_family":"AF_INET","sin_port":$p,"sin_addr":"127.0.0.1"}}' \
+    "$K/ev.json"
+TRUE=$(readlink -f /bin/true)
+check "security_kernel_read_file: the file finit_module was handed, as a kernel module" \
+    jq -e -s --arg f "$TRUE" --argjson i "$(stat -L -c %i "$TRUE")" \
+    '[.[] | select(.eventName == "security_kernel_read_file")] | length == 1 and
+        (.[0].args | map({(.name): .value}) | add | .pathname == $f and .inode == $i and .type == "kernel-module")' \
+    "$K/ev.json"
+check "security_inode_rename: two renames, whole paths (relative names resolved)" \
+    jq -e -s --arg k "$K" '[.[] | select(.eventName == "security_inode_rename") | .args | map(.value)] ==
+        [[$k + "/a", $k + "/b"], [$k + "/b", $k + "/d/c"]]' "$K/ev.json"
+check "security_sb_mount: the device name, the resolved target, the type and flags" \
+    jq -e -s --arg k "$K" '[.[] | select(.eventName == "security_sb_mount" and .args[0].value == "/dev/sigact-fake")
+        | .args | map({(.name): .value}) | add] == [{"dev_name":"/dev/sigact-fake","path":($k + "/m"),"type":"tmpfs","flags":"0x0"}]' \
+    "$K/ev.json"
 
 # --- --list -----------------------------------------------------------------------------
 "$TRACEE" --list >"$WORK/list"
