@@ -85,7 +85,7 @@ jq -r 'def A($n): ((.args[] | select(.name == "triggeredBy") | .value.args[]
      ([D("IP address"), D("Port"), (D("File descriptor") | tostring), D("LD_PRELOAD"), D("path")]
       | map(select(. != "")) | join(" "))] | join("|")' "$WORK/all.json" | sort >"$WORK/got"
 
-P1=$(cat "$W/port.dup"); P2=$(cat "$W/port.connect")
+P1=$(sed -n 1p "$W/port.dup"); P2=$(sed -n 1p "$W/port.connect")
 sort >"$WORK/want" <<WANT
 stdio_over_socket|TRC-101|3|T1059.004|sigact|dup2||127.0.0.1 $P1 0
 stdio_over_socket|TRC-101|3|T1059.004|sigact|security_socket_connect|{"sa_family":"AF_INET","sin_port":"$P2","sin_addr":"127.0.0.1"}|127.0.0.1 $P2 0
@@ -199,11 +199,11 @@ for e in security_socket_connect security_sb_mount security_kernel_read_file; do
 done
 check "security_inode_rename served by its sys_exit fallback here" \
     grep -qx "tracee: event security_inode_rename served by tracepoint:sys_exit (fallback)" "$K/ev.err"
-P3=$(cat "$K/port")
-check "security_socket_connect: the client socket (fd 4), its type and the listener's address" \
-    jq -e -s --arg p "$P3" '[.[] | select(.eventName == "security_socket_connect")] |
+P3=$(sed -n 1p "$K/port") FD3=$(sed -n 2p "$K/port")
+check "security_socket_connect: the client socket, its type and the listener's address" \
+    jq -e -s --arg p "$P3" --argjson fd "$FD3" '[.[] | select(.eventName == "security_socket_connect")] |
         length == 1 and (.[0].args | map({(.name): .value}) | add) ==
-        {"sockfd":4,"type":"SOCK_STREAM","remote_addr":{"sa_family":"AF_INET","sin_port":$p,"sin_addr":"127.0.0.1"}}' \
+        {"sockfd":$fd,"type":"SOCK_STREAM","remote_addr":{"sa_family":"AF_INET","sin_port":$p,"sin_addr":"127.0.0.1"}}' \
     "$K/ev.json"
 TRUE=$(readlink -f /bin/true)
 check "security_kernel_read_file: the file finit_module was handed, as a kernel module" \

@@ -3,7 +3,8 @@
  * workload that must raise none. Every target is the program's own child,
  * a loopback socket or a path the test made; nothing is really modified.
  *
- *   sigact stdio_dup PORTFILE     a loopback connection dup2'ed onto fd 0
+ *   sigact stdio_dup PORTFILE     a loopback connection dup2'ed onto fd 0 (PORTFILE:
+ *                                 the port, then the connecting socket's fd)
  *   sigact stdio_connect PORTFILE fd 0 closed, a socket takes it, connects
  *   sigact traceme                ptrace(PTRACE_TRACEME)
  *   sigact poke                   PTRACE_POKEDATA into its own stopped child
@@ -63,9 +64,13 @@ static int stdio_dup(const char *portfile)
 {
 	struct sockaddr_in addr;
 	int l = listen_loopback(portfile, &addr), c;
+	FILE *f;
 
-	if (l < 0 || (c = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
-	    connect(c, (struct sockaddr *)&addr, sizeof(addr)))
+	if (l < 0 || (c = socket(AF_INET, SOCK_STREAM, 0)) < 0 || !(f = fopen(portfile, "a")))
+		return fail("socket");
+	fprintf(f, "%d\n", c);
+	fclose(f);
+	if (connect(c, (struct sockaddr *)&addr, sizeof(addr)))
 		return fail("loopback connect");
 	if (dup2(c, 0) != 0)
 		return fail("dup2");
