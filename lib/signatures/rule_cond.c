@@ -823,29 +823,6 @@ struct rule_expr *rule_expr_compile(const char *text, const struct rule_syms *sy
 
 /* --- evaluation ------------------------------------------------------------------- */
 
-static bool str_glob(const char *pat, const char *s, size_t len)
-{
-	const char *end = s + len, *star = NULL, *resume = NULL;
-
-	while (s < end) {
-		if (*pat == '*') {
-			star = ++pat;
-			resume = s;
-		} else if (*pat && (*pat == '?' || *pat == *s)) {
-			pat++;
-			s++;
-		} else if (star) {
-			pat = star;
-			s = ++resume;
-		} else {
-			return false;
-		}
-	}
-	while (*pat == '*')
-		pat++;
-	return !*pat;
-}
-
 static bool str_cmp1(enum cmp_op op, const char *s, size_t len, const struct value *v)
 {
 	switch (op) {
@@ -861,7 +838,7 @@ static bool str_cmp1(enum cmp_op op, const char *s, size_t len, const struct val
 	case C_ENDSWITH:
 		return v->len <= len && !memcmp(s + len - v->len, v->s, v->len);
 	case C_GLOB:
-		return str_glob(v->s, s, len);
+		return sig_glob_n(v->s, s, len);
 	default:
 		return false;
 	}

@@ -67,6 +67,8 @@ bool sig_in_container(const struct sig_ctx *c, const struct event *ev);
 /* Shell-style pattern against a path: '*' any run of bytes ('/' too), '?'
  * one byte; nothing else is special. */
 bool sig_glob(const char *pattern, const char *s);
+/* The same over len bytes of s (no NUL needed). */
+bool sig_glob_n(const char *pattern, const char *s, size_t len);
 bool sig_glob_any(const char *const *patterns, const char *s);
 bool sig_has_prefix(const char *s, const char *prefix);
 bool sig_has_suffix(const char *s, const char *suffix);

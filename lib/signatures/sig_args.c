@@ -60,15 +60,15 @@ bool sig_in_container(const struct sig_ctx *c, const struct event *ev)
 }
 
 /* Iterative, with one backtrack point: the last '*' seen. */
-bool sig_glob(const char *p, const char *s)
+bool sig_glob_n(const char *p, const char *s, size_t len)
 {
-	const char *star = NULL, *resume = NULL;
+	const char *end = s + len, *star = NULL, *resume = NULL;
 
-	while (*s) {
+	while (s < end) {
 		if (*p == '*') {
 			star = ++p;
 			resume = s;
-		} else if (*p == '?' || *p == *s) {
+		} else if (*p && (*p == '?' || *p == *s)) {
 			p++;
 			s++;
 		} else if (star) {
@@ -81,6 +81,11 @@ bool sig_glob(const char *p, const char *s)
 	while (*p == '*')
 		p++;
 	return *p == '\0';
+}
+
+bool sig_glob(const char *pattern, const char *s)
+{
+	return sig_glob_n(pattern, s, strlen(s));
 }
 
 bool sig_glob_any(const char *const *patterns, const char *s)

@@ -202,6 +202,16 @@ static int open_close(const char *path, int flags)
 	return fd < 0 ? fail(path) : close(fd);
 }
 
+static int open_r(const char *path)
+{
+	return open_close(path, O_RDONLY);
+}
+
+static int open_w(const char *path)
+{
+	return open_close(path, O_WRONLY);
+}
+
 static int connect_unix(const char *path)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
@@ -267,39 +277,39 @@ static int benign(const char *dir)
 	return 0;
 }
 
+/* Each re-enactment by name; arg: how many words follow it (ARG, IP PORT). */
+static const struct act {
+	const char *name;
+	int nargs;
+	int (*run0)(void);
+	int (*run1)(const char *arg);
+	int (*run2)(const char *a, const char *b);
+} acts[] = {
+	{ "stdio_dup", 1, .run1 = stdio_dup },
+	{ "stdio_connect", 1, .run1 = stdio_connect },
+	{ "traceme", 0, .run0 = traceme },
+	{ "poke", 0, .run0 = poke },
+	{ "wx", 0, .run0 = wx },
+	{ "memfd_exec", 0, .run0 = memfd_exec },
+	{ "proc_mem", 0, .run0 = proc_mem },
+	{ "vm_write", 0, .run0 = vm_write },
+	{ "module", 0, .run0 = module },
+	{ "open_r", 1, .run1 = open_r },
+	{ "open_w", 1, .run1 = open_w },
+	{ "connect_unix", 1, .run1 = connect_unix },
+	{ "connect_tcp", 2, .run2 = connect_tcp },
+	{ "benign", 1, .run1 = benign },
+};
+
 int main(int argc, char **argv)
 {
-	const char *what = argc > 1 ? argv[1] : "";
-	const char *arg = argc > 2 ? argv[2] : NULL;
+	for (size_t i = 0; argc > 1 && i < sizeof(acts) / sizeof(acts[0]); i++) {
+		const struct act *a = &acts[i];
 
-	if (!strcmp(what, "stdio_dup") && arg)
-		return stdio_dup(arg);
-	if (!strcmp(what, "stdio_connect") && arg)
-		return stdio_connect(arg);
-	if (!strcmp(what, "traceme"))
-		return traceme();
-	if (!strcmp(what, "poke"))
-		return poke();
-	if (!strcmp(what, "wx"))
-		return wx();
-	if (!strcmp(what, "memfd_exec"))
-		return memfd_exec();
-	if (!strcmp(what, "proc_mem"))
-		return proc_mem();
-	if (!strcmp(what, "vm_write"))
-		return vm_write();
-	if (!strcmp(what, "module"))
-		return module();
-	if (!strcmp(what, "open_r") && arg)
-		return open_close(arg, O_RDONLY);
-	if (!strcmp(what, "open_w") && arg)
-		return open_close(arg, O_WRONLY);
-	if (!strcmp(what, "connect_unix") && arg)
-		return connect_unix(arg);
-	if (!strcmp(what, "connect_tcp") && arg && argc > 3)
-		return connect_tcp(arg, argv[3]);
-	if (!strcmp(what, "benign") && arg)
-		return benign(arg);
+		if (strcmp(argv[1], a->name) || argc - 2 != a->nargs)
+			continue;
+		return a->nargs == 0 ? a->run0() : a->nargs == 1 ? a->run1(argv[2]) : a->run2(argv[2], argv[3]);
+	}
 	fprintf(stderr, "usage: sigact WHAT [ARG] (see sigact.c)\n");
 	return 2;
 }
