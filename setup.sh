@@ -10,8 +10,9 @@ set -euo pipefail
 BUILD_PKGS=(make cmake gcc g++ pkg-config libbpf-dev libelf-dev zlib1g-dev libyaml-dev
             libclang-cpp19-dev libclang-19-dev llvm-19-dev libclang-common-19-dev)
 TEST_PKGS=(jq strace util-linux procps bc time clang-19 libclang-rt-19-dev)
-# test/qemu: boots Debian's 6.1 cloud kernel with tracee in an initramfs
-TEST_PKGS+=(qemu-system-x86 cpio busybox-static)
+# test/qemu: boots Debian's cloud kernels (5.10, 6.1, 6.12) with tracee in an initramfs;
+# the archive keyring checks the packages from the suites it fetches
+TEST_PKGS+=(qemu-system-x86 cpio busybox-static debian-archive-keyring)
 # test/docker: a Docker engine and the debootstrap that makes its Debian base image
 TEST_PKGS+=(docker.io debootstrap)
 

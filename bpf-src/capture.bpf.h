@@ -17,7 +17,7 @@
 #include "args.h"
 #include "filter.h"
 #include "vfs.h"
-#include "capture.h"
+#include "capture_record.h"
 
 #ifndef TRACEE_CORE
 #include <linux/version.h>

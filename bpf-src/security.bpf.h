@@ -443,16 +443,27 @@ static __always_inline __s64 write__start(loff_t *pos, __s64 ret)
 	return ret > 0 && end >= ret ? end - ret : end;
 }
 
-SEC("fexit/vfs_write")
-int BPF_PROG(tracee_fexit_vfs_write, struct file *file, const char *buf, size_t count, loff_t *pos,
-	     ssize_t ret)
+/* vfs_write(v)'s loff_t *pos, from the trampoline's saved arguments: before
+ * 5.13 the verifier refuses a direct load of an argument that points to an
+ * integer ("arg3 type INT is not a struct"), so it is probe-read. */
+static __always_inline loff_t *fexit__pos_arg(unsigned long long *ctx)
 {
+	loff_t *pos = NULL;
+
+	bpf_probe_read_kernel(&pos, sizeof(pos), &ctx[3]);
+	return pos;
+}
+
+SEC("fexit/vfs_write")
+int BPF_PROG(tracee_fexit_vfs_write, struct file *file, const char *buf, size_t count)
+{
+	ssize_t ret = (ssize_t)ctx[4];
 	struct task_info *ti;
 	__s64 start;
 
 	if (!(ti = sec__traced()))
 		return 0;
-	start = write__start(pos, ret);
+	start = write__start(fexit__pos_arg(ctx), ret);
 	if (probe__serves(EVENT_VFS_WRITE, PROBE_FENTRY))
 		sec__emit_write(ctx, ti, EVENT_VFS_WRITE, file, count, start, ret);
 	if (probe__serves(EVENT_MAGIC_WRITE, PROBE_FENTRY) && start == 0)
@@ -462,14 +473,15 @@ int BPF_PROG(tracee_fexit_vfs_write, struct file *file, const char *buf, size_t 
 
 SEC("fexit/vfs_writev")
 int BPF_PROG(tracee_fexit_vfs_writev, struct file *file, const struct iovec *vec,
-	     unsigned long vlen, loff_t *pos, int flags, ssize_t ret)
+	     unsigned long vlen)
 {
+	ssize_t ret = (ssize_t)ctx[5];
 	struct task_info *ti;
 	__s64 start;
 
 	if (!(ti = sec__traced()))
 		return 0;
-	start = write__start(pos, ret);
+	start = write__start(fexit__pos_arg(ctx), ret);
 	if (probe__serves(EVENT_VFS_WRITEV, PROBE_FENTRY))
 		sec__emit_write(ctx, ti, EVENT_VFS_WRITEV, file, vlen, start, ret);
 	if (probe__serves(EVENT_MAGIC_WRITE, PROBE_FENTRY) && start == 0)

@@ -1,4 +1,4 @@
-/* capture.c - --capture: the kernel side's capture records (bpf-src/capture.h)
+/* capture.c - --capture: the kernel side's capture records (bpf-src/capture_record.h)
  * turned into artifacts under the output path:
  *
  *   <output>/<ctr>/write.dev-<dev>.inode-<ino>  bytes written to that file, at their
@@ -25,7 +25,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "../bpf-src/capture.h"
+#include "../bpf-src/capture_record.h"
 #include "capture.h"
 #include "sha256.h"
 

@@ -1,5 +1,5 @@
 /* capture.h - --capture: artifacts from the kernel side's capture records
- * (bpf-src/capture.h), written under the output path. The loader calls
+ * (bpf-src/capture_record.h), written under the output path. The loader calls
  * capture_prepare/capture_configure around the load; the pipeline hands every
  * record to capture_record first and gives decoded events to
  * capture_annotate; tracee_run opens and closes. */

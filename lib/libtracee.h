@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include "buildpolicy.h"
 #include "../bpf-src/tracee.h"
-#include "../bpf-src/capture.h"
+#include "../bpf-src/capture_record.h"
 #include "filter.h"
 
 #define TRACEE_DEFAULT_INSTALL_PATH "/tmp/tracee"

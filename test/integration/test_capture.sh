@@ -141,7 +141,7 @@ check "other file not captured" test ! -e "$HOSTDIR/$(write_name "$DATA/skip/b")
 # ---- planted symlink / hard link at an artifact's path -------------------------
 echo precious >"$WORK/precious"
 echo precious2 >"$WORK/precious2"
-before=$(stat -c '%s %Y %i' "$WORK/precious" "$WORK/precious2")
+before=$(stat -c '%s %.9Y %i' "$WORK/precious" "$WORK/precious2")
 name_a=$(artifact_of "$DATA/keep/a")
 name_c=$(artifact_of "$DATA/keep/c")
 rm -f "$HOSTDIR/$name_a" "$HOSTDIR/$name_c"
@@ -151,7 +151,7 @@ tracee -e exit_group --capture write --filter-file-write "$DATA/keep/" -- \
     sh -c "echo again >>'$DATA/keep/a'; echo again >>'$DATA/keep/c'" >/dev/null 2>"$WORK/s.err"
 check "symlink target untouched" test "$(cat "$WORK/precious")" = precious
 check "hard-linked file untouched" test "$(cat "$WORK/precious2")" = precious2
-check "sizes, times, inodes unchanged" test "$(stat -c '%s %Y %i' "$WORK/precious" "$WORK/precious2")" = "$before"
+check "sizes, times (to the ns), inodes unchanged" test "$(stat -c '%s %.9Y %i' "$WORK/precious" "$WORK/precious2")" = "$before"
 check "symlink still a symlink" test -L "$HOSTDIR/$name_a"
 check "symlink refusal reported" grep -q "cannot write host/$name_a: it is a symlink, not followed" "$WORK/s.err"
 check "hard link refusal reported" grep -q "cannot write host/$name_c: not a regular file of ours" "$WORK/s.err"

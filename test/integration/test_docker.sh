@@ -146,7 +146,7 @@ check "full: table row for the host command's openat of /etc/hostname" grep -Eq 
 	"$WORK/$CNAME.out"
 check "full: counters on stderr, nothing lost" grep -Eq 'events: [1-9][0-9]*, lost: 0' "$WORK/$CNAME.err"
 check "full: tracee.pid removed at exit" test ! -e "$MNT/out/tracee.pid"
-stamp=$(stat -c %i.%Y "$MNT/$OBJNAME")
+stamp=$(stat -c '%i %.9Y' "$MNT/$OBJNAME")
 
 # ---- full image again: the next container reuses the object, JSON output
 run_tracee reuse -v "$MNT:/tmp/tracee" $FULL -o json
@@ -154,7 +154,7 @@ check "reuse: tracee attaches" wait_attached
 trace_host_command
 check "reuse: exit status 0" test "$STATUS" = 0
 check "reuse: no build (the cached object is used)" bash -c "! grep -q 'building eBPF object' '$WORK/$CNAME.err'"
-check "reuse: the object is the same file, unchanged" test "$(stat -c %i.%Y "$MNT/$OBJNAME")" = "$stamp"
+check "reuse: the object is the same file, unchanged" test "$(stat -c '%i %.9Y' "$MNT/$OBJNAME")" = "$stamp"
 check "reuse: every line is JSON" jq -e . "$WORK/$CNAME.out"
 check "reuse: the host command's execve" has_execve "$WORK/$CNAME.out"
 check "reuse: the host command's openat of /etc/hostname" has_openat "$WORK/$CNAME.out"

@@ -11,13 +11,27 @@ check "object builds" prebuild
 check "the benchmark workload is built next to tracee" test -x "$WORKLOAD"
 
 # One page of ring buffer; 20000 x (openat, read, close, getppid) as fast as
-# they go; then, after a pause that lets tracee drain the ring, the shell
-# itself opens a file, which must be seen: tracing goes on. (The shell's few
-# records fit in the page; a new program's start-up would not.)
+# they go; then, once tracee has read or dropped every record of the burst
+# (its --debug counters add up to 80000), the shell itself opens a file,
+# which must be seen: tracing goes on. (The shell's few records fit in the
+# page; a new program's start-up would not.) The shell waits on a FIFO.
+mkfifo "$WORK/go"
 tracee --perf-buffer-size 1 --debug -o json -e openat,read,close,getppid \
-    -- sh -c "'$WORKLOAD' 20000; sleep 1.5; read -r h </etc/hostname; exit 7" \
-    >"$WORK/burst.json" 2>"$WORK/burst.err"
+    -- sh -c "'$WORKLOAD' 20000; read -r go <'$WORK/go'; read -r h </etc/hostname; exit 7" \
+    >"$WORK/burst.json" 2>"$WORK/burst.err" &
+tp=$!
+# bounded: after it the shell goes on anyway, and the checks say what failed
+for _ in $(seq 1200); do
+    awk '/^tracee: running: events:/ { e = $4; l = $6; sub(",", "", e); sub(",", "", l);
+         if (e + l >= 80000) ok = 1 } END { exit !ok }' "$WORK/burst.err" && break
+    sleep 0.1
+done
+# (opened read-write: never blocks, even if the shell is gone)
+exec 3<>"$WORK/go"
+echo go >&3
+wait "$tp"
 rc=$?
+exec 3>&-
 last=$(grep '^tracee: events:' "$WORK/burst.err" | tail -1)
 events=$(grep -Eo 'events: [0-9]+' <<<"$last" | grep -Eo '[0-9]+$')
 lost=$(grep -Eo 'lost: [0-9]+' <<<"$last" | grep -Eo '[0-9]+$')

@@ -18,6 +18,13 @@ wait_ready() {
     return 1
 }
 
+# wait_for_data FILE: until FILE holds something (events are flowing, the
+# capture has written), bounded: a check after it fails rather than hang.
+wait_for_data() {
+    for _ in $(seq 600); do [[ -s $1 ]] && return 0; sleep 0.1; done
+    return 1
+}
+
 # stop_under_load SIGNAL: trace a syscall storm, stop tracee with SIGNAL.
 stop_under_load() {
     local sig=$1 out="$WORK/$1"
@@ -25,7 +32,7 @@ stop_under_load() {
     local wrapper=$!
     wait_ready || return 1
     local tp; tp=$(cat "$OUTPUT/tracee.pid")
-    sleep 1
+    wait_for_data "$out.json"
     bpf_ids "$tp" >"$out.ids"
     kill -"$sig" "$tp"
     wait $wrapper; echo $? >"$out.rc"
@@ -55,7 +62,11 @@ tracee -o json -e write --capture write --output-path "$WORK/capout" \
 wrapper=$!
 for _ in $(seq 100); do [[ -s $WORK/capout/tracee.pid ]] && break; sleep 0.1; done
 tp=$(cat "$WORK/capout/tracee.pid"); loop=$(pgrep -P "$tp" -x sh)
-sleep 1
+for _ in $(seq 600); do
+    art=$(find "$WORK/capout/host" -name 'write.dev-*' -size +0 2>/dev/null | head -1)
+    [[ -n $art ]] && break
+    sleep 0.1
+done
 kill -INT "$tp"; wait $wrapper; capture_rc=$?
 [[ -n $loop ]] && kill "$loop" 2>/dev/null
 art=$(find "$WORK/capout/host" -name 'write.dev-*' 2>/dev/null | head -1)

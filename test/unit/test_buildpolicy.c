@@ -767,6 +767,22 @@ static void write_text(const char *dir, const char *rel, const char *text)
 	}
 }
 
+/* A headers tree for release with this uapi bpf.h and mm_types.h, decided
+ * as make bpf KERN_RELEASE= KERN_HEADERS= would. */
+static void decide_headers(const char *tree, const char *release, const char *bpf_h,
+			   const char *mm_h, struct bp_features *f)
+{
+	struct buildpolicy_opts o = { .policy = BUILD_IF_NEEDED, .kern_headers = tree };
+	struct bp_location loc = { .running_kernel = false };
+
+	write_text(tree, "include/generated/autoconf.h", "");
+	write_text(tree, "include/linux/kconfig.h", "");
+	write_text(tree, "include/uapi/linux/bpf.h", bpf_h);
+	write_text(tree, "include/linux/mm_types.h", mm_h);
+	snprintf(loc.release, sizeof(loc.release), "%s", release);
+	CHECK_INT(bp_features_decide(&o, &loc, f), 0);
+}
+
 /* Another kernel's features come from its headers: the helpers its uapi
  * bpf.h lists in either spelling of FN(), its map types, its mm_struct. */
 static void test_features(void)
@@ -794,16 +810,11 @@ static void test_features(void)
 	      strstr(err, "known: ringbuf,bpf_loop"));
 
 	/* 5.10: FN(name) without ids, ring buffer yes, bpf_loop no, VMAs in an rbtree */
-	write_text(old, "include/generated/autoconf.h", "");
-	write_text(old, "include/linux/kconfig.h", "");
-	write_text(old, "include/uapi/linux/bpf.h",
-		   "#define __BPF_FUNC_MAPPER(FN) FN(unspec), FN(ktime_get_boot_ns), FN(ringbuf_output),\\\n"
-		   "\tFN(get_current_task),\n"
-		   "enum bpf_map_type { BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_RINGBUFX };\n");
-	write_text(old, "include/linux/mm_types.h", "struct mm_struct { struct rb_root mm_rb; };\n");
-	o.kern_headers = old;
-	snprintf(loc.release, sizeof(loc.release), "5.10.0-32-cloud-amd64");
-	CHECK_INT(bp_features_decide(&o, &loc, &f), 0);
+	decide_headers(old, "5.10.0-32-cloud-amd64",
+		       "#define __BPF_FUNC_MAPPER(FN) FN(unspec), FN(ktime_get_boot_ns), FN(ringbuf_output),\\\n"
+		       "\tFN(get_current_task),\n"
+		       "enum bpf_map_type { BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_RINGBUFX };\n",
+		       "struct mm_struct { struct rb_root mm_rb; };\n", &f);
 	CHECK_INT(f.source, BP_FEAT_FROM_HEADERS);
 	CHECK_INT(f.have, (1u << BP_FEAT_RINGBUF) | (1u << BP_FEAT_BOOT_NS));
 	CHECK(!f.vma_maple);
@@ -814,22 +825,19 @@ static void test_features(void)
 	bp_object_hash(&f, h1);
 
 	/* 6.1: FN(name, id, ...), everything, the maple tree */
-	write_text(new, "include/generated/autoconf.h", "");
-	write_text(new, "include/linux/kconfig.h", "");
-	write_text(new, "include/uapi/linux/bpf.h",
-		   "FN(ktime_get_boot_ns, 125, ##ctx) FN(get_current_task_btf, 158, ##ctx)\n"
-		   "FN(task_pt_regs, 175, ##ctx) FN(find_vma, 180, ##ctx) FN(loop, 181, ##ctx)\n"
-		   "\tBPF_MAP_TYPE_RINGBUF,\n");
-	write_text(new, "include/linux/mm_types.h", "struct mm_struct { struct maple_tree mm_mt; };\n");
-	o.kern_headers = new;
-	snprintf(loc.release, sizeof(loc.release), "6.1.0-56-cloud-amd64");
-	CHECK_INT(bp_features_decide(&o, &loc, &f), 0);
+	decide_headers(new, "6.1.0-56-cloud-amd64",
+		       "FN(ktime_get_boot_ns, 125, ##ctx) FN(get_current_task_btf, 158, ##ctx)\n"
+		       "FN(task_pt_regs, 175, ##ctx) FN(find_vma, 180, ##ctx) FN(loop, 181, ##ctx)\n"
+		       "\tBPF_MAP_TYPE_RINGBUF,\n",
+		       "struct mm_struct { struct maple_tree mm_mt; };\n", &f);
 	CHECK_INT(f.have, (1u << BP_FEAT_MAX) - 1);
 	CHECK(f.vma_maple);
 	bp_object_hash(&f, h2);
 	CHECK(strcmp(h1, h2) != 0);
 
 	/* forced off, and what needs it goes too: find_vma and task_pt_regs take a BTF task */
+	o.kern_headers = new;
+	snprintf(loc.release, sizeof(loc.release), "6.1.0-56-cloud-amd64");
 	setenv("TRACEE_FEATURES_OFF", "task_btf", 1);
 	CHECK_INT(bp_features_decide(&o, &loc, &f), 0);
 	unsetenv("TRACEE_FEATURES_OFF");

@@ -1,4 +1,4 @@
-/* capture.h - the internal records of --capture, shared by the eBPF program
+/* capture_record.h - the internal records of --capture, shared by the eBPF program
  * (capture.bpf.h) and lib/capture.c. They travel in the events ring buffer
  * like events but are never printed: each is a struct event_header (event_id
  * from CAPTURE_REC_FIRST), a struct capture_head, then head.len bytes:
