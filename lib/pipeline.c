@@ -93,13 +93,22 @@ static void stage_detect(struct pipeline *p, const struct event *ev)
 }
 
 /* The environment a detection had the kernel read stays private unless
- * --show-exec-env asked for it. */
-static void hide_exec_env(struct event *ev)
+ * --show-exec-env asked for it: the envp argument, where one was read. */
+static int exec_env_arg(const struct event *ev)
 {
 	for (unsigned i = 0; i < ev->argc && i < TRACEE_MAX_ARGS; i++)
 		if (ev->args[i].kind == ARG_STR_ARRAY && ev->args[i].def &&
 		    strcmp(ev->args[i].def->name, "envp") == 0)
-			ev->args[i].kind = ARG_NONE;
+			return (int)i;
+	return -1;
+}
+
+static void hide_exec_env(struct event *ev)
+{
+	int i = exec_env_arg(ev);
+
+	if (i >= 0)
+		ev->args[i].kind = ARG_NONE;
 }
 
 static void stage_print(struct pipeline *p, const struct event *ev)
@@ -109,7 +118,7 @@ static void stage_print(struct pipeline *p, const struct event *ev)
 
 	if (p->printed && (id >= TRACEE_MAX_EVENTS || !p->printed[id]))
 		return;
-	if (!p->sigs || p->show_exec_env) {
+	if (!p->sigs || p->show_exec_env || exec_env_arg(ev) < 0) {
 		print_one(p, ev);
 		return;
 	}
