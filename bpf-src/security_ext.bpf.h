@@ -13,6 +13,10 @@
  *   security_kernel_read_file (pathname, dev, inode, type): a file the
  *                             kernel is asked to read as a module (finit_module)
  *                             or a kexec image; type as Tracee names it
+ *   socket_dup                (oldfd, newfd, remote_addr): a dup, dup2, dup3 or
+ *                             fcntl(F_DUPFD*) of an internet socket that
+ *                             worked, with the peer the kernel's socket holds;
+ *                             from the syscall tracepoints, as Tracee makes it
  *
  * Each probe kind calls one shared helper with its kind, so only the probe
  * user space chose (event_probe[]) reports. */
@@ -21,7 +25,18 @@
 
 #include "security.bpf.h"
 
+#ifndef TRACEE_CORE
+/* 5.10's net/sock.h reaches flow_offload.h, which names the module it is
+ * built into. */
+#ifndef KBUILD_MODNAME
+#define KBUILD_MODNAME "tracee"
+#endif
+#include <net/sock.h>
+#endif
+
 #define EXT_S_IFSOCK 0140000
+#define EXT_AF_INET  2
+#define EXT_AF_INET6 10
 
 /* enum kernel_read_file_id, by number, as Tracee spells it. */
 const volatile char read_file_type[8][20] = {
@@ -249,19 +264,79 @@ int BPF_KPROBE(tracee_kprobe_kernel_read_file, struct file *file, int id)
 	return 0;
 }
 
+/* --- socket_dup -------------------------------------------------------------------- */
+
+/* The peer of an internet socket as a struct sockaddr_in or _in6, built in
+ * the record from the kernel's socket; false for other families. */
+static __always_inline bool ext__store_peer(struct scratch *s, __u32 *off, struct sock *sk)
+{
+	__u16 family = READ_KERN(sk->__sk_common.skc_family);
+	__u16 port = READ_KERN(sk->__sk_common.skc_dport);
+	__u32 o = off__bound(*off), len;
+
+	if (o > ARGS_ROOM)
+		return false;
+	if (family == EXT_AF_INET) {
+		struct { __u16 family, port; __u32 addr; __u8 zero[8]; } in = {
+			.family = family, .port = port, .addr = READ_KERN(sk->__sk_common.skc_daddr) };
+
+		len = sizeof(in);
+		__builtin_memcpy(&s->buf[o + 5], &in, sizeof(in));
+	} else if (family == EXT_AF_INET6) {
+		struct { __u16 family, port; __u32 flow; __u8 addr[16]; __u32 scope; } in6 = {
+			.family = family, .port = port };
+
+		bpf_probe_read_kernel(in6.addr, sizeof(in6.addr), &sk->__sk_common.skc_v6_daddr);
+		len = sizeof(in6);
+		__builtin_memcpy(&s->buf[o + 5], &in6, sizeof(in6));
+	} else {
+		return false;
+	}
+	s->buf[o] = ARG_SOCKADDR;
+	__builtin_memcpy(&s->buf[o + 1], &len, sizeof(len));
+	*off = o + 5 + len;
+	return true;
+}
+
+/* After a dup that worked: oldfd still names the file. */
+static __always_inline void ext__socket_dup(void *ctx, struct task_info *ti, int oldfd, int newfd)
+{
+	struct file *file = vfs__file_by_fd(task__current(), oldfd);
+	struct scratch *s;
+	struct socket *sock;
+	struct sock *sk;
+	__u32 off;
+
+	if (!file || (vfs__inode_mode(vfs__file_inode(file)) & VFS_S_IFMT) != EXT_S_IFSOCK)
+		return;
+	sock = (struct socket *)READ_KERN(file->private_data);
+	sk = sock ? READ_KERN(sock->sk) : NULL;
+	if (!sk || !(s = scratch__get()))
+		return;
+	record__init(s, ti, EVENT_SOCKET_DUP, newfd);
+	off = store__u32(s, sizeof(struct event_header), ARG_INT, (__u32)oldfd);
+	off = store__u32(s, off, ARG_INT, (__u32)newfd);
+	if (ext__store_peer(s, &off, sk))
+		sec__submit(ctx, s, off, 3);
+}
+
 /* --- syscall fallbacks ----------------------------------------------------------- */
 
 enum ext_syscall {
-	EXT_NR_connect = 42, EXT_NR_rename = 82, EXT_NR_mount = 165, EXT_NR_renameat = 264,
-	EXT_NR_finit_module = 313, EXT_NR_renameat2 = 316, EXT_NR_kexec_file_load = 320,
+	EXT_NR_dup = 32, EXT_NR_dup2 = 33, EXT_NR_connect = 42, EXT_NR_fcntl = 72, EXT_NR_rename = 82,
+	EXT_NR_mount = 165, EXT_NR_renameat = 264, EXT_NR_dup3 = 292, EXT_NR_finit_module = 313,
+	EXT_NR_renameat2 = 316, EXT_NR_kexec_file_load = 320,
 };
+
+#define EXT_F_DUPFD 0
+#define EXT_F_DUPFD_CLOEXEC 1030
 
 #define EXT_KEXEC_FILE_NO_INITRAMFS 4
 #define EXT_READING_MODULE 2
 #define EXT_READING_KEXEC_IMAGE 3
 #define EXT_READING_KEXEC_INITRAMFS 4
 
-/* A rename in flight: its arguments, for the exit. */
+/* A rename or dup in flight: its arguments, for the exit. */
 struct ext_call {
 	__u64 args[6];
 	__u32 nr;
@@ -318,7 +393,8 @@ int tracee_ext_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 
 	if (nr != EXT_NR_connect && nr != EXT_NR_mount && nr != EXT_NR_finit_module &&
 	    nr != EXT_NR_kexec_file_load && nr != EXT_NR_rename && nr != EXT_NR_renameat &&
-	    nr != EXT_NR_renameat2)
+	    nr != EXT_NR_renameat2 && nr != EXT_NR_dup && nr != EXT_NR_dup2 && nr != EXT_NR_dup3 &&
+	    nr != EXT_NR_fcntl)
 		return 0;
 	if (!(ti = sec__traced()))
 		return 0;
@@ -332,6 +408,12 @@ int tracee_ext_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	} else if (nr == EXT_NR_finit_module || nr == EXT_NR_kexec_file_load) {
 		if (probe__serves(EVENT_SECURITY_KERNEL_READ_FILE, PROBE_TRACEPOINT))
 			fallback__read_file(ctx, ti, nr, c.args);
+	} else if (nr == EXT_NR_dup || nr == EXT_NR_dup2 || nr == EXT_NR_dup3 || nr == EXT_NR_fcntl) {
+		if (probe__serves(EVENT_SOCKET_DUP, PROBE_TRACEPOINT) &&
+		    (nr != EXT_NR_fcntl || c.args[1] == EXT_F_DUPFD || c.args[1] == EXT_F_DUPFD_CLOEXEC)) {
+			tid = (__u32)bpf_get_current_pid_tgid();
+			bpf_map_update_elem(&ext_calls, &tid, &c, BPF_ANY);
+		}
 	} else if (probe__serves(EVENT_SECURITY_INODE_RENAME, PROBE_TRACEPOINT)) {
 		tid = (__u32)bpf_get_current_pid_tgid();
 		bpf_map_update_elem(&ext_calls, &tid, &c, BPF_ANY);
@@ -339,8 +421,9 @@ int tracee_ext_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
-/* A rename that worked: both names resolved against the directories the
- * process named (which still exist; the old name no longer does). */
+/* A dup that worked: socket_dup. A rename that worked: both names resolved
+ * against the directories the process named (which still exist; the old
+ * name no longer does). */
 SEC("raw_tracepoint/sys_exit")
 int tracee_ext_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -355,6 +438,13 @@ int tracee_ext_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!c)
 		return 0;
+	ti = bpf_map_lookup_elem(&task_info, &tid);
+	if (c->nr == EXT_NR_dup || c->nr == EXT_NR_dup2 || c->nr == EXT_NR_dup3 || c->nr == EXT_NR_fcntl) {
+		if ((__s64)ctx->args[1] >= 0 && ti && ti->traced)
+			ext__socket_dup(ctx, ti, (int)c->args[0], (int)ctx->args[1]);
+		bpf_map_delete_elem(&ext_calls, &tid);
+		return 0;
+	}
 	oldname = (const char *)c->args[0];
 	newname = (const char *)c->args[1];
 	if (c->nr != EXT_NR_rename) {
@@ -364,7 +454,6 @@ int tracee_ext_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		newname = (const char *)c->args[3];
 	}
 	task = task__current();
-	ti = bpf_map_lookup_elem(&task_info, &tid);
 	if ((__s64)ctx->args[1] == 0 && ti && ti->traced && (s = scratch__get())) {
 		record__init(s, ti, EVENT_SECURITY_INODE_RENAME, 0);
 		off = store__str(s, sizeof(struct event_header),

@@ -66,6 +66,7 @@ enum tracee_event_id {
 	EVENT_SECURITY_INODE_RENAME,
 	EVENT_SECURITY_SB_MOUNT,
 	EVENT_SECURITY_KERNEL_READ_FILE,
+	EVENT_SOCKET_DUP,
 	/* internal records of --capture, never printed as events */
 	EVENT_CAPTURE_BASE = TRACEE_EVENT_BASE + 20,
 };

@@ -212,6 +212,14 @@ static const struct event_def other_defs[] = {
 		SEC_FENTRY("security_kernel_read_file", "tracee_fentry_kernel_read_file"),
 		SEC_KPROBE("security_kernel_read_file", "tracee_kprobe_kernel_read_file"),
 		EXT_FALLBACK("sys_enter") } },
+	/* made at the syscall's exit on every kernel, as Tracee does */
+	{ .id = EVENT_SOCKET_DUP, .name = "socket_dup", .sets = "net,net_sock", .argnum = 3,
+	  .args = {
+		{ "int", "oldfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "newfd", ARG_INT, FMT_DEFAULT },
+		{ "struct sockaddr*", "remote_addr", ARG_SOCKADDR, FMT_DEFAULT } },
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "sys_exit", "tracee_ext_sys_enter,tracee_ext_sys_exit" } } },
 
 };
 static const size_t other_defs_len = sizeof(other_defs) / sizeof(other_defs[0]);

@@ -4,7 +4,8 @@
  * in sig_builtin_*.c; the engine (sig_engine.c) joins the two by name.
  *
  * Base events are Tracee's, but for socket_dup: stdio_over_socket follows
- * dups in user space from the syscalls (see sig_builtin_net.c). */
+ * dups in user space from the syscalls (see sig_builtin_net.c), though the
+ * socket_dup event exists too. */
 #include "events.h"
 
 /* The sets: "signatures" for those on by default; "" for those only -e

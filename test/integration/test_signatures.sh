@@ -189,7 +189,7 @@ check "benign workload: no detection at all" test ! -s "$WORK/benign.json"
 # --- the kernel events the detections consume, selected as events -------------------------
 K=$WORK/kev
 mkdir -p "$K/m" "$K/d"
-tracee --debug -o json -e security_socket_connect,security_inode_rename,security_sb_mount,security_kernel_read_file \
+tracee --debug -o json -e security_socket_connect,security_inode_rename,security_sb_mount,security_kernel_read_file,socket_dup \
     -- sh -c "cd '$K' && '$S' stdio_dup '$K/port' && '$S' module && echo >a && mv a b && mv b d/c &&
               unshare -m mount -t tmpfs /dev/sigact-fake m" >"$K/ev.json" 2>"$K/ev.err"
 check "kernel events: tracee exits 0" test $? = 0
@@ -197,6 +197,8 @@ for e in security_socket_connect security_sb_mount security_kernel_read_file; do
     check "$e served by its sys_enter fallback here" \
         grep -qx "tracee: event $e served by tracepoint:sys_enter (fallback)" "$K/ev.err"
 done
+check "socket_dup made at sys_exit" \
+    grep -qx "tracee: event socket_dup served by tracepoint:sys_exit" "$K/ev.err"
 check "security_inode_rename served by its sys_exit fallback here" \
     grep -qx "tracee: event security_inode_rename served by tracepoint:sys_exit (fallback)" "$K/ev.err"
 P3=$(sed -n 1p "$K/port") FD3=$(sed -n 2p "$K/port")
@@ -204,6 +206,11 @@ check "security_socket_connect: the client socket, its type and the listener's a
     jq -e -s --arg p "$P3" --argjson fd "$FD3" '[.[] | select(.eventName == "security_socket_connect")] |
         length == 1 and (.[0].args | map({(.name): .value}) | add) ==
         {"sockfd":$fd,"type":"SOCK_STREAM","remote_addr":{"sa_family":"AF_INET","sin_port":$p,"sin_addr":"127.0.0.1"}}' \
+    "$K/ev.json"
+check "socket_dup: the connected socket onto fd 0, with its peer from the kernel" \
+    jq -e -s --arg p "$P3" --argjson fd "$FD3" '[.[] | select(.eventName == "socket_dup")] |
+        length == 1 and .[0].returnValue == 0 and (.[0].args | map({(.name): .value}) | add) ==
+        {"oldfd":$fd,"newfd":0,"remote_addr":{"sa_family":"AF_INET","sin_port":$p,"sin_addr":"127.0.0.1"}}' \
     "$K/ev.json"
 TRUE=$(readlink -f /bin/true)
 check "security_kernel_read_file: the file finit_module was handed, as a kernel module" \
