@@ -7,7 +7,7 @@
 #   ./setup.sh bench    plus the peers test/bench/bench.sh compares with
 set -euo pipefail
 
-BUILD_PKGS=(make cmake gcc g++ pkg-config libbpf-dev libelf-dev zlib1g-dev
+BUILD_PKGS=(make cmake gcc g++ pkg-config libbpf-dev libelf-dev zlib1g-dev libyaml-dev
             libclang-cpp19-dev libclang-19-dev llvm-19-dev libclang-common-19-dev
             libmicrohttpd-dev libcurl4-openssl-dev)
 TEST_PKGS=(jq strace util-linux procps bc time clang-19 libclang-rt-19-dev)

@@ -18,4 +18,5 @@ const char tracee_meta[] SEC(".tracee.meta") = TRACEE_META;
 #include "syscalls.bpf.h"
 #include "sched.bpf.h"
 #include "security.bpf.h"
+#include "security_ext.bpf.h"
 #include "capture.bpf.h"

@@ -61,6 +61,12 @@ enum tracee_event_id {
 	EVENT_COMMIT_CREDS,
 	EVENT_SWITCH_TASK_NS,
 	EVENT_MAGIC_WRITE,
+	/* what the detections consume besides (security_ext.bpf.h) */
+	EVENT_SECURITY_SOCKET_CONNECT,
+	EVENT_SECURITY_INODE_RENAME,
+	EVENT_SECURITY_SB_MOUNT,
+	EVENT_SECURITY_KERNEL_READ_FILE,
+	EVENT_SOCKET_DUP,
 	/* internal records of --capture, never printed as events */
 	EVENT_CAPTURE_BASE = TRACEE_EVENT_BASE + 20,
 };

@@ -257,6 +257,44 @@ static const struct {
 	[FMT_SYSCALL] = { .fn = fmt_syscall, .quoted = true },
 };
 
+/* The name tables of the formats that have a function of their own. */
+static const struct xlat_table *const fmt_extra_names[FMT_MAX][3] = {
+	[FMT_OPEN_FLAGS] = { &xt_open_accmode, &xt_open_flags },
+	[FMT_MMAP_FLAGS] = { &xt_mmap_type, &xt_mmap_flags },
+	[FMT_CLONE_FLAGS] = { &xt_clone_flags, &xt_signal },
+	[FMT_SOCK_TYPE] = { &xt_sock_type, &xt_sock_flags },
+	[FMT_SOCK_PROTO] = { &xt_ip_proto },
+	[FMT_SIGNAL] = { &xt_signal },
+	[FMT_MKNOD_MODE] = { &xt_mknod_type },
+};
+
+static bool table_value(const struct xlat_table *t, const char *name, uint64_t *v)
+{
+	for (size_t i = 0; t && i < t->n; i++)
+		if (strcmp(t->names[i].name, name) == 0) {
+			*v = t->names[i].value;
+			return true;
+		}
+	return false;
+}
+
+bool argfmt_name_value(unsigned fmt, const char *name, uint64_t *v)
+{
+	if (fmt >= FMT_MAX)
+		return false;
+	if (table_value(fmt_table[fmt].flags, name, v) || table_value(fmt_table[fmt].names, name, v))
+		return true;
+	for (int i = 0; i < 3; i++)
+		if (table_value(fmt_extra_names[fmt][i], name, v))
+			return true;
+	return false;
+}
+
+bool argfmt_has_names(unsigned fmt)
+{
+	return fmt < FMT_MAX && (fmt_table[fmt].flags || fmt_table[fmt].names || fmt_extra_names[fmt][0]);
+}
+
 /* --- socket addresses ----------------------------------------------------------- */
 
 /* The parts of a struct sockaddr that its length covers; the record's bytes

@@ -46,6 +46,12 @@ void xlat_flags(struct outbuf *out, const struct xlat_table *t, uint64_t v, bool
 void argfmt_signal(struct outbuf *out, int64_t sig);
 /* An octal file mode as strace shows it: 0644, 000, 04755. */
 void argfmt_octal(struct outbuf *out, uint64_t v);
+/* The value a name stands for in format fmt's tables (enum arg_fmt), as a
+ * rule condition spells it: arg.flags has O_CREAT, arg.request =
+ * PTRACE_TRACEME. False when fmt has no such name. */
+bool argfmt_name_value(unsigned fmt, const char *name, uint64_t *v);
+/* Does format fmt have names at all? */
+bool argfmt_has_names(unsigned fmt);
 /* The errno name of a syscall return value in -4095..-1, or NULL. */
 const char *argfmt_errno_name(int64_t ret);
 

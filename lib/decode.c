@@ -105,6 +105,7 @@ int decode_record(const void *data, size_t len, struct event *ev)
 	ev->def = events_by_id((int)h->event_id);
 	ev->container_id = "";
 	ev->sha256 = NULL;
+	ev->trigger = NULL;
 	if (!ev->def || h->argnum > TRACEE_MAX_ARGS || h->argnum > ev->def->argnum)
 		return -EINVAL;
 	c.p = (const unsigned char *)data + sizeof(*h);

@@ -23,6 +23,7 @@ struct event {
 	const struct event_def *def;
 	const char *container_id;   /* "" on the host */
 	const char *sha256;         /* --capture exec: an exec event's file digest; or NULL */
+	const struct event *trigger; /* a detection: the event that raised it; else NULL */
 	unsigned argc;
 	struct event_arg args[TRACEE_MAX_ARGS];
 };

@@ -1,5 +1,7 @@
 /* events.c - lookups over the event table: the generated syscall rows
- * (syscalls.c) and, after them, the events that are not syscalls. */
+ * (syscalls.c), after them the events that are not syscalls, then the
+ * detections (built in, and those --rules added). */
+#include <errno.h>
 #include <string.h>
 #include "events.h"
 
@@ -164,11 +166,88 @@ static const struct event_def other_defs[] = {
 			   "tracee_kprobe_vfs_writev,tracee_kretprobe_vfs_writev"),
 		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
 
+	/* --- what the detections consume besides (security_ext.bpf.h) --- */
+#define EXT_FALLBACK(tp)        SEC_FALLBACK(tp, "tracee_ext_sys_enter,tracee_ext_sys_exit")
+	{ .id = EVENT_SECURITY_SOCKET_CONNECT, .name = "security_socket_connect", .sets = "default",
+	  .argnum = 3,
+	  .args = {
+		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "type", ARG_INT, FMT_SOCK_TYPE },
+		{ "struct sockaddr*", "remote_addr", ARG_SOCKADDR, FMT_DEFAULT } },
+	  .probes = {
+		SEC_LSM("socket_connect", "tracee_lsm_socket_connect"),
+		SEC_FENTRY("security_socket_connect", "tracee_fentry_socket_connect"),
+		SEC_KPROBE("security_socket_connect", "tracee_kprobe_socket_connect"),
+		EXT_FALLBACK("sys_enter") } },
+	{ .id = EVENT_SECURITY_INODE_RENAME, .name = "security_inode_rename", .sets = "default",
+	  .argnum = 2,
+	  .args = {
+		{ "const char*", "old_path", ARG_STR, FMT_DEFAULT },
+		{ "const char*", "new_path", ARG_STR, FMT_DEFAULT } },
+	  .probes = {
+		SEC_LSM("inode_rename", "tracee_lsm_inode_rename"),
+		SEC_FENTRY("security_inode_rename", "tracee_fentry_inode_rename"),
+		SEC_KPROBE("security_inode_rename", "tracee_kprobe_inode_rename"),
+		EXT_FALLBACK("sys_exit") } },
+	{ .id = EVENT_SECURITY_SB_MOUNT, .name = "security_sb_mount", .sets = "default", .argnum = 4,
+	  .args = {
+		{ "const char*", "dev_name", ARG_STR, FMT_DEFAULT },
+		{ "const char*", "path", ARG_STR, FMT_DEFAULT },
+		{ "const char*", "type", ARG_STR, FMT_DEFAULT },
+		{ "unsigned long", "flags", ARG_ULONG, FMT_HEX } },
+	  .probes = {
+		SEC_LSM("sb_mount", "tracee_lsm_sb_mount"),
+		SEC_FENTRY("security_sb_mount", "tracee_fentry_sb_mount"),
+		SEC_KPROBE("security_sb_mount", "tracee_kprobe_sb_mount"),
+		EXT_FALLBACK("sys_enter") } },
+	{ .id = EVENT_SECURITY_KERNEL_READ_FILE, .name = "security_kernel_read_file", .sets = "default",
+	  .argnum = 4,
+	  .args = {
+		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
+		{ "dev_t", "dev", ARG_UINT, FMT_DEFAULT },
+		{ "unsigned long", "inode", ARG_ULONG, FMT_DEFAULT },
+		{ "const char*", "type", ARG_STR, FMT_DEFAULT } },
+	  .probes = {
+		SEC_LSM("kernel_read_file", "tracee_lsm_kernel_read_file"),
+		SEC_FENTRY("security_kernel_read_file", "tracee_fentry_kernel_read_file"),
+		SEC_KPROBE("security_kernel_read_file", "tracee_kprobe_kernel_read_file"),
+		EXT_FALLBACK("sys_enter") } },
+	/* made at the syscall's exit on every kernel, as Tracee does */
+	{ .id = EVENT_SOCKET_DUP, .name = "socket_dup", .sets = "net,net_sock", .argnum = 3,
+	  .args = {
+		{ "int", "oldfd", ARG_INT, FMT_DEFAULT },
+		{ "int", "newfd", ARG_INT, FMT_DEFAULT },
+		{ "struct sockaddr*", "remote_addr", ARG_SOCKADDR, FMT_DEFAULT } },
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "sys_exit", "tracee_ext_sys_enter,tracee_ext_sys_exit" } } },
+
 };
 static const size_t other_defs_len = sizeof(other_defs) / sizeof(other_defs[0]);
 
 static const struct event_def *by_id[TRACEE_MAX_EVENTS];
 static bool indexed;
+
+/* --rules detections: rows owned by the rules loader. */
+#define ADDED_MAX (TRACEE_MAX_EVENTS - TRACEE_RULE_BASE)
+static const struct event_def *added[ADDED_MAX];
+static size_t added_len;
+
+int events_add_rows(const struct event_def *rows, size_t n)
+{
+	if (n > ADDED_MAX - added_len)
+		return -ENOSPC;
+	for (size_t i = 0; i < n; i++)
+		added[added_len++] = &rows[i];
+	indexed = false;
+	return 0;
+}
+
+void events_clear_added_rows(void)
+{
+	added_len = 0;
+	memset(by_id, 0, sizeof(by_id));
+	indexed = false;
+}
 
 static void events_index(void)
 {
@@ -185,7 +264,13 @@ const struct event_def *events_at(size_t i)
 	if (i < tracee_syscall_defs_len)
 		return &tracee_syscall_defs[i];
 	i -= tracee_syscall_defs_len;
-	return i < other_defs_len ? &other_defs[i] : NULL;
+	if (i < other_defs_len)
+		return &other_defs[i];
+	i -= other_defs_len;
+	if (i < tracee_detection_defs_len)
+		return &tracee_detection_defs[i];
+	i -= tracee_detection_defs_len;
+	return i < added_len ? added[i] : NULL;
 }
 
 const struct event_def *events_by_id(int id)

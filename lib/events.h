@@ -64,6 +64,28 @@ struct probe_def {
 
 #define TRACEE_MAX_PROBES 4
 
+/* Detections are events too: ids from TRACEE_DETECTION_BASE, built-in ones
+ * first (lib/signatures/sig_catalog.c), then the user's rules (--rules). They
+ * are made in user space from the base events they name; the kernel never
+ * sees their ids. */
+#define TRACEE_DETECTION_BASE   1700
+#define TRACEE_RULE_BASE        1800    /* first id of a --rules detection */
+
+/* What a detection row carries besides its name and data arguments: Tracee's
+ * signature metadata. */
+struct sig_def {
+	const char *trc_id;             /* "TRC-102" */
+	const char *title;              /* Tracee's signatureName: "Anti-Debugging detected" */
+	const char *description;
+	unsigned char severity;         /* 0 (info) .. 3 (high) */
+	const char *mitre_id;           /* "T1622", or "" */
+	const char *technique;          /* "Debugger Evasion" */
+	const char *category;           /* "defense-evasion" */
+	const char *tags;               /* comma-separated, or "" */
+	const char *events;             /* the base events it consumes, comma-separated */
+	bool container_only;            /* fires only for processes in containers */
+};
+
 struct event_def {
 	int id;
 	const char *name;
@@ -74,11 +96,20 @@ struct event_def {
 	/* Events with no probes come from the programs that are always loaded
 	 * (the syscall and sched tracepoints). */
 	struct probe_def probes[TRACEE_MAX_PROBES];
+	const struct sig_def *sig;      /* detections only: NULL for kernel events */
 };
 
-/* The generated syscall rows (syscalls.c) and the other events (events.c). */
+/* The generated syscall rows (syscalls.c), the other events (events.c) and
+ * the built-in detections (signatures/sig_catalog.c). */
 extern const struct event_def tracee_syscall_defs[];
 extern const size_t tracee_syscall_defs_len;
+extern const struct event_def tracee_detection_defs[];
+extern const size_t tracee_detection_defs_len;
+
+/* Rows added at start (--rules detections), after the static ones; they
+ * must stay alive while tracee runs. -ENOSPC when the id range is full. */
+int events_add_rows(const struct event_def *rows, size_t n);
+void events_clear_added_rows(void);
 
 const struct event_def *events_by_id(int id);
 const struct event_def *events_by_name(const char *name);
@@ -86,5 +117,9 @@ const struct event_def *events_by_name(const char *name);
 const struct event_def *events_at(size_t i);
 bool event_in_set(const struct event_def *def, const char *set);
 bool events_set_exists(const char *set);
+static inline bool event_is_detection(const struct event_def *d)
+{
+	return d && d->sig;
+}
 
 #endif

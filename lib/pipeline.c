@@ -1,16 +1,23 @@
-/* pipeline.c - event source -> decode -> printer. The kernel side wakes us
+/* pipeline.c - event source (ring or perf buffers) -> stages -> printer.
+ * Each record goes through a chain of stages over one struct event: capture
+ * (its own records), decode, enrich (container id, exec digest), print (only
+ * what the user asked to see: base events a detection needed are not),
+ * detect (signatures/: detections are events too, printed by the same
+ * printer right after the event that raised them). The kernel side wakes us
  * only when enough data is waiting, so each poll drains a batch; buffer
  * space is handed back and output flushed once per batch (ringbuf.c,
  * perfbuf.c, outbuf.c). */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include "decode.h"
 #include "loader.h"
 #include "metrics.h"
 #include "pipeline.h"
 #include "webhook.h"
+#include "signatures/sig_engine.h"
 
 #define REPORT_NS 1000000000ull
 
@@ -24,26 +31,117 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* --capture's own records end here. */
+static bool stage_capture(struct pipeline *p, const void *data, size_t len)
+{
+	return p->capture && capture_record(p->capture, data, len, &p->containers);
+}
+
+static bool stage_decode(struct pipeline *p, const void *data, size_t len, struct event *ev)
+{
+	if (!decode_record(data, len, ev))
+		return true;
+	p->stats.errors++;
+	if (p->debug)
+		fprintf(stderr, "tracee: dropped a malformed record of %zu bytes\n", len);
+	return false;
+}
+
+static void stage_enrich(struct pipeline *p, struct event *ev)
+{
+	ev->container_id = container_cache_id(&p->containers, ev->hdr);
+	if (p->capture)
+		capture_annotate(p->capture, ev);
+}
+
+static void print_one(struct pipeline *p, const struct event *ev)
+{
+	p->printer->print_event(&p->out, ev);
+	p->stats.events++;
+	if (p->metrics)
+		metrics_add(&p->metrics->by_event[ev->def->id], 1);
+}
+
+static void hide_exec_env(struct event *ev);
+
+/* A detection raised by the detect stage goes straight to the printer; the
+ * environment of the exec that raised it stays private unless asked for. */
+static void print_detection(void *arg, const struct event *detection)
+{
+	struct pipeline *p = arg;
+	struct event d, t;
+
+	pipeline_detection(p, detection);
+	if (p->show_exec_env || !detection->trigger) {
+		print_one(p, detection);
+		return;
+	}
+	d = *detection;
+	t = *detection->trigger;
+	hide_exec_env(&t);
+	d.trigger = &t;
+	print_one(p, &d);
+}
+
+int pipeline_detect(struct pipeline *p, const bool *selected)
+{
+	if (!sig_any_selected(selected))
+		return 0;
+	p->sigs = sig_engine_new(selected, p->containers.host_pid_ns, print_detection, p);
+	return p->sigs ? 0 : -ENOMEM;
+}
+
+static void stage_detect(struct pipeline *p, const struct event *ev)
+{
+	if (p->sigs)
+		sig_engine_process(p->sigs, ev);
+}
+
+/* The environment a detection had the kernel read stays private unless
+ * --show-exec-env asked for it: the envp argument, where one was read. */
+static int exec_env_arg(const struct event *ev)
+{
+	for (unsigned i = 0; i < ev->argc && i < TRACEE_MAX_ARGS; i++)
+		if (ev->args[i].kind == ARG_STR_ARRAY && ev->args[i].def &&
+		    strcmp(ev->args[i].def->name, "envp") == 0)
+			return (int)i;
+	return -1;
+}
+
+static void hide_exec_env(struct event *ev)
+{
+	int i = exec_env_arg(ev);
+
+	if (i >= 0)
+		ev->args[i].kind = ARG_NONE;
+}
+
+static void stage_print(struct pipeline *p, const struct event *ev)
+{
+	unsigned id = ev->hdr->event_id;
+	struct event shown;
+
+	if (p->printed && (id >= TRACEE_MAX_EVENTS || !p->printed[id]))
+		return;
+	if (!p->sigs || p->show_exec_env || exec_env_arg(ev) < 0) {
+		print_one(p, ev);
+		return;
+	}
+	shown = *ev;    /* the detections after this still read the environment */
+	hide_exec_env(&shown);
+	print_one(p, &shown);
+}
+
 static int handle_record(void *ctx, const void *data, size_t len)
 {
 	struct pipeline *p = ctx;
 	struct event ev;
 
-	if (p->capture && capture_record(p->capture, data, len, &p->containers))
+	if (stage_capture(p, data, len) || !stage_decode(p, data, len, &ev))
 		return 0;
-	if (decode_record(data, len, &ev)) {
-		p->stats.errors++;
-		if (p->debug)
-			fprintf(stderr, "tracee: dropped a malformed record of %zu bytes\n", len);
-		return 0;
-	}
-	ev.container_id = container_cache_id(&p->containers, ev.hdr);
-	if (p->capture)
-		capture_annotate(p->capture, &ev);
-	p->printer->print_event(&p->out, &ev);
-	p->stats.events++;
-	if (p->metrics)
-		metrics_add(&p->metrics->by_event[ev.def->id], 1);
+	stage_enrich(p, &ev);
+	stage_print(p, &ev);
+	stage_detect(p, &ev);
 	return p->out.broken ? -EPIPE : 0;
 }
 
@@ -58,6 +156,9 @@ int pipeline_init(struct pipeline *p, int events_fd, size_t source_bytes,
 	p->loader = NULL;
 	p->metrics = NULL;
 	p->webhook = NULL;
+	p->sigs = NULL;
+	p->printed = NULL;
+	p->show_exec_env = false;
 	p->report_ns = now_ns();
 	p->stats = p->reported = (struct tracee_stats){ 0 };
 	if ((err = container_cache_init(&p->containers, "/proc")))
@@ -163,4 +264,6 @@ void pipeline_free(struct pipeline *p)
 	event_source_close(&p->source);
 	outbuf_free(&p->out);
 	container_cache_free(&p->containers);
+	sig_engine_free(p->sigs);
+	p->sigs = NULL;
 }

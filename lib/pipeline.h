@@ -1,5 +1,6 @@
-/* pipeline.h - event source (ring or perf buffers) -> decode -> printer,
- * with batched output. */
+/* pipeline.h - event source (ring or perf buffers) -> a chain of stages over
+ * one struct event (capture records, decode, enrich, print, detect), with
+ * batched output. */
 #ifndef TRACEE_PIPELINE_H
 #define TRACEE_PIPELINE_H
 
@@ -12,6 +13,7 @@
 struct loader;
 struct metrics;
 struct webhook;
+struct sig_engine;
 
 struct pipeline {
 	struct event_source source;
@@ -23,6 +25,9 @@ struct pipeline {
 	struct loader *loader;                  /* --debug: kernel counters while running; or NULL */
 	uint64_t report_ns;                     /* when the counters were last looked at */
 	struct tracee_stats reported;           /* and what they were */
+	struct sig_engine *sigs;                /* selected detections; or NULL */
+	const bool *printed;                    /* event ids the user asked to see; NULL: all */
+	bool show_exec_env;                     /* envp read for a detection is shown only if asked */
 	bool debug;
 	struct metrics *metrics;                /* --metrics/--healthz: counters to store into; or NULL */
 	struct webhook *webhook;                /* --webhook: where detections are queued; or NULL */
@@ -37,6 +42,9 @@ int pipeline_init(struct pipeline *p, int events_fd, size_t source_bytes,
  * With debug and a loader set, prints the counters on stderr at most once a
  * second while they change ("tracee: running: events: N, lost: N, errors: N"). */
 int pipeline_poll(struct pipeline *p, int timeout_ms);
+/* The detect stage for the selected detections (none selected: no stage).
+ * -ENOMEM, or -ENOENT for a detection row without code. */
+int pipeline_detect(struct pipeline *p, const bool *selected);
 /* The kernel side's counters (loader_read_stats) with the reader's own
  * losses folded in: a perf buffer reports what it dropped, and the kernel
  * side counts the same drops where the kernel tells it, so the larger wins. */

@@ -11,7 +11,16 @@
  * (one line, no spaces). timestamp is in ns since boot; eventId is a string,
  * as Tracee's Go struct tagged it; hostName is the UTS name; argument values
  * are formatted by argfmt_value. Strings are escaped so that every line is
- * valid JSON and UTF-8 whatever bytes a process handed over. Built directly
+ * valid JSON and UTF-8 whatever bytes a process handed over.
+ *
+ * A detection (lib/signatures/) prints the same way, with its triggering
+ * event's process fields, its name as eventName and its data as args, plus
+ * a last argument "triggeredBy" (the triggering event's id, name, args and
+ * returnValue) and a "metadata" object, as later Tracee's detection events:
+ *   ..."args":[...,{"name":"triggeredBy","type":"unknown","value":{...}}],
+ *   "metadata":{"Version":"1","Description":"...","Tags":["linux"],
+ *   "Properties":{"Category":"defense-evasion","Severity":1,"Technique":"...",
+ *   "external_id":"T1622","signatureID":"TRC-102","signatureName":"..."}} Built directly
  * in the output buffer: no printf, no allocation.
  *
  * Most of a line does not change from one event to the next: the task's
@@ -252,6 +261,89 @@ static bool arg_def_is_table_row(const struct event *ev, unsigned i)
 	return i < ev->def->argnum && ev->args[i].def == &ev->def->args[i];
 }
 
+/* The argument objects, each {"name":..,"type":..,"value":..}. */
+static void json_args(struct outbuf *out, const struct event *ev, const struct event_text *et,
+		      unsigned argc)
+{
+	for (unsigned i = 0; i < argc; i++) {
+		const struct event_arg *a = &ev->args[i];
+
+		if (et && arg_def_is_table_row(ev, i))
+			outbuf_put(out, et->text + et->off[i], et->off[i + 1] - et->off[i]);
+		else
+			arg_head(out, a->def, i);
+		argfmt_value(out, a, true);
+		outbuf_putc(out, '}');
+	}
+}
+
+/* A detection's last argument, as later Tracee: the event that raised it,
+ * {"name":"triggeredBy","type":"unknown","value":{"id":..,"name":..,
+ * "args":[..],"returnValue":..}}. */
+static void json_trigger(struct outbuf *out, const struct event *t, unsigned i)
+{
+	static const struct arg_def trig = { "unknown", "triggeredBy", ARG_NONE, FMT_DEFAULT };
+	unsigned argc = t->argc < TRACEE_MAX_ARGS ? t->argc : TRACEE_MAX_ARGS;
+	char *p;
+
+	arg_head(out, &trig, i);
+	p = outbuf_reserve(out, GLUE_RESERVE);
+	LIT(p, "{\"id\":");
+	p = outbuf_fmt_u64(p, t->hdr->event_id);
+	LIT(p, ",\"name\":");
+	commit_to(out, p);
+	json_cstr(out, t->def ? t->def->name : NULL);
+	outbuf_puts(out, ",\"args\":[");
+	json_args(out, t, event_text_of(t), argc);
+	p = outbuf_reserve(out, GLUE_RESERVE);
+	LIT(p, "],\"returnValue\":");
+	p = outbuf_fmt_i64(p, t->hdr->retval);
+	LIT(p, "}}");
+	commit_to(out, p);
+}
+
+/* "key":"value" after a comma (first: no comma). */
+static void json_kv(struct outbuf *out, const char *key, const char *value, bool first)
+{
+	if (!first)
+		outbuf_putc(out, ',');
+	json_cstr(out, key);
+	outbuf_putc(out, ':');
+	json_cstr(out, value);
+}
+
+/* ,"metadata":{...} of a detection, shaped as later Tracee's: Version,
+ * Description, Tags, and Properties with the signature's id, name,
+ * severity and MITRE ATT&CK data. */
+static void json_metadata(struct outbuf *out, const struct sig_def *s)
+{
+	char *p;
+
+	outbuf_puts(out, ",\"metadata\":{");
+	json_kv(out, "Version", "1", true);
+	json_kv(out, "Description", s->description, false);
+	outbuf_puts(out, ",\"Tags\":[");
+	for (const char *t = s->tags; t && *t; ) {
+		size_t n = strcspn(t, ",");
+
+		if (t != s->tags)
+			outbuf_putc(out, ',');
+		outbuf_json_str(out, t, n);
+		t += n + (t[n] == ',');
+	}
+	outbuf_puts(out, "],\"Properties\":{");
+	json_kv(out, "Category", s->category, true);
+	p = outbuf_reserve(out, GLUE_RESERVE);
+	LIT(p, ",\"Severity\":");
+	p = outbuf_fmt_u64(p, s->severity);
+	commit_to(out, p);
+	json_kv(out, "Technique", s->technique, false);
+	json_kv(out, "external_id", s->mitre_id, false);
+	json_kv(out, "signatureID", s->trc_id, false);
+	json_kv(out, "signatureName", s->title, false);
+	outbuf_puts(out, "}}");
+}
+
 static void json_print(struct outbuf *out, const struct event *ev)
 {
 	const struct event_header *h = ev->hdr;
@@ -270,24 +362,21 @@ static void json_print(struct outbuf *out, const struct event *ev)
 
 	p = outbuf_reserve(out, GLUE_RESERVE);
 	LIT(p, ",\"argsNum\":");
-	p = outbuf_fmt_u64(p, argc);
+	p = outbuf_fmt_u64(p, argc + (ev->trigger != NULL));
 	LIT(p, ",\"returnValue\":");
 	p = outbuf_fmt_i64(p, h->retval);
 	LIT(p, ",\"args\":[");
 	commit_to(out, p);
 
-	for (unsigned i = 0; i < argc; i++) {
-		const struct event_arg *a = &ev->args[i];
-
-		if (et && arg_def_is_table_row(ev, i))
-			outbuf_put(out, et->text + et->off[i], et->off[i + 1] - et->off[i]);
-		else
-			arg_head(out, a->def, i);
-		argfmt_value(out, a, true);
-		outbuf_putc(out, '}');
-	}
+	json_args(out, ev, et, argc);
+	if (ev->trigger)
+		json_trigger(out, ev->trigger, argc);
 	p = outbuf_reserve(out, GLUE_RESERVE);
 	*p++ = ']';
+	commit_to(out, p);
+	if (event_is_detection(ev->def))
+		json_metadata(out, ev->def->sig);
+	p = outbuf_reserve(out, GLUE_RESERVE);
 	if (ev->sha256) {       /* --capture exec: the executed file's digest */
 		LIT(p, ",\"sha256\":\"");
 		for (const char *s = ev->sha256; *s && s < ev->sha256 + 64; s++)

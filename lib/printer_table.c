@@ -140,6 +140,59 @@ static char *col_name(struct outbuf *out, char *p, const char *s, size_t max, si
 	return p;
 }
 
+/* "name: value, name: value" */
+static void args_text(struct outbuf *out, const struct event *ev)
+{
+	for (unsigned i = 0; i < ev->argc && i < TRACEE_MAX_ARGS; i++) {
+		const struct event_arg *a = &ev->args[i];
+		const char *an = a->def && a->def->name ? a->def->name : "?";
+
+		if (i > 0)
+			outbuf_put(out, ", ", 2);
+		outbuf_puts(out, an);
+		outbuf_put(out, ": ", 2);
+		argfmt_value(out, a, false);
+	}
+}
+
+/* A detection's ARGS: its id, severity and MITRE data, its own data, then
+ * the event that raised it with that event's arguments:
+ *   id: TRC-102, severity: 1, mitre: T1622 Debugger Evasion (defense-evasion),
+ *   triggeredBy: ptrace {request: PTRACE_TRACEME, pid: 0, ...} */
+static void detection_args(struct outbuf *out, const struct event *ev)
+{
+	const struct sig_def *s = ev->def->sig;
+	char sev[2] = { (char)('0' + (s->severity & 3)), '\0' };
+
+	outbuf_puts(out, "id: ");
+	outbuf_puts(out, s->trc_id);
+	outbuf_puts(out, ", severity: ");
+	outbuf_puts(out, sev);
+	if (s->mitre_id[0] || s->technique[0]) {
+		outbuf_puts(out, ", mitre: ");
+		outbuf_puts(out, s->mitre_id);
+		if (s->mitre_id[0] && s->technique[0])
+			outbuf_putc(out, ' ');
+		outbuf_puts(out, s->technique);
+	}
+	if (s->category[0]) {
+		outbuf_puts(out, " (");
+		outbuf_puts(out, s->category);
+		outbuf_putc(out, ')');
+	}
+	if (ev->argc) {
+		outbuf_put(out, ", ", 2);
+		args_text(out, ev);
+	}
+	if (ev->trigger && ev->trigger->def) {
+		outbuf_puts(out, ", triggeredBy: ");
+		outbuf_puts(out, ev->trigger->def->name);
+		outbuf_puts(out, " {");
+		args_text(out, ev->trigger);
+		outbuf_putc(out, '}');
+	}
+}
+
 /* "%-20s " of the event name, then the arguments and the newline. */
 static void row_end(struct outbuf *out, char *p, const struct event *ev)
 {
@@ -157,16 +210,10 @@ static void row_end(struct outbuf *out, char *p, const struct event *ev)
 		outbuf_putc(out, ' ');
 	}
 
-	for (unsigned i = 0; i < ev->argc && i < TRACEE_MAX_ARGS; i++) {
-		const struct event_arg *a = &ev->args[i];
-		const char *an = a->def && a->def->name ? a->def->name : "?";
-
-		if (i > 0)
-			outbuf_put(out, ", ", 2);
-		outbuf_puts(out, an);
-		outbuf_put(out, ": ", 2);
-		argfmt_value(out, a, false);
-	}
+	if (event_is_detection(ev->def))
+		detection_args(out, ev);
+	else
+		args_text(out, ev);
 	outbuf_putc(out, '\n');
 }
 

@@ -21,6 +21,7 @@
 #include "pipeline.h"
 #include "service_notify.h"
 #include "webhook.h"
+#include "signatures/sig_engine.h"
 
 #define POLL_MS 50
 
@@ -238,6 +239,21 @@ static void metrics_close(struct metrics *m)
 	free(m);
 }
 
+/* What the kernel produces: what the user selected, plus the base events
+ * of the selected detections (read, not printed); never a detection's id. */
+static struct tracee_config *kernel_config(const struct tracee_config *cfg)
+{
+	struct tracee_config *k = malloc(sizeof(*k));
+
+	if (!k)
+		return NULL;
+	*k = *cfg;
+	memset(k->selected, 0, sizeof(k->selected));
+	sig_kernel_events(cfg->selected, k->selected);
+	k->show_exec_env = cfg->show_exec_env || sig_needs_exec_env(cfg->selected);
+	return k;
+}
+
 static int obtain_object(const struct tracee_config *cfg, struct bpf_object_file *obj)
 {
 	struct buildpolicy_opts o = {
@@ -261,6 +277,7 @@ int tracee_run(const struct tracee_config *cfg)
 	struct output_file of = { .fd = -1 };
 	struct metrics *metrics = NULL;
 	struct webhook *webhook = NULL;
+	struct tracee_config *kcfg = NULL;
 	char pidfile[PATH_MAX] = "";
 	uint64_t start_ns = monotonic_ns();
 	int status = 1, err;
@@ -287,13 +304,15 @@ int tracee_run(const struct tracee_config *cfg)
 		return 0;
 	}
 	install_signals(cfg->output_file != NULL);
+	if (!(kcfg = kernel_config(cfg)))
+		goto out;
 	if (cfg->capture && capture_open(&capture, cfg))
 		goto out;
 	if (cfg->command && command_fork(&cmd, cfg->command)) {
 		perror("tracee: cannot start the command");
 		goto out;
 	}
-	if (loader_start(&l, obj.data, obj.len, cfg, start_ns))
+	if (loader_start(&l, obj.data, obj.len, kcfg, start_ns))
 		goto out;
 	if (metrics)
 		atomic_store(&metrics->loader, &l);
@@ -314,6 +333,12 @@ int tracee_run(const struct tracee_config *cfg)
 	pipe.loader = &l;
 	pipe.metrics = metrics;
 	pipe.webhook = webhook;
+	pipe.printed = cfg->selected;
+	pipe.show_exec_env = cfg->show_exec_env;
+	if (pipeline_detect(&pipe, cfg->selected)) {
+		fprintf(stderr, "tracee: cannot set up the detections\n");
+		goto out;
+	}
 	if (pidfile_write(cfg->output_path, pidfile, sizeof(pidfile)))
 		fprintf(stderr, "tracee: warning: cannot write %s/tracee.pid\n", cfg->output_path);
 	if (cfg->debug)
@@ -346,6 +371,7 @@ out:
 	webhook_close(webhook, NULL);
 	if (pipe.source.ops)
 		pipeline_free(&pipe);
+	free(kcfg);
 	capture_close(capture, NULL, NULL);
 	output_file_close(&of);
 	loader_close(&l);

@@ -11,6 +11,7 @@
 #include "metrics.h"
 #include "printer.h"
 #include "webhook.h"
+#include "signatures/rule_file.h"
 
 enum long_only {
 	OPT_BUILD_POLICY = 256,
@@ -31,6 +32,7 @@ enum long_only {
 	OPT_LISTEN_ADDR,
 	OPT_WEBHOOK,
 	OPT_WEBHOOK_FORMAT,
+	OPT_RULES,
 };
 
 static const struct option long_opts[] = {
@@ -59,6 +61,7 @@ static const struct option long_opts[] = {
 	{ "listen-addr", required_argument, NULL, OPT_LISTEN_ADDR },
 	{ "webhook", required_argument, NULL, OPT_WEBHOOK },
 	{ "webhook-format", required_argument, NULL, OPT_WEBHOOK_FORMAT },
+	{ "rules", required_argument, NULL, OPT_RULES },
 	{ 0 },
 };
 
@@ -70,7 +73,10 @@ static const char usage[] =
 	"  -s, --events-set SET[,SET] trace the events of these sets (repeatable; with -e: both)\n"
 	"      --exclude-event NAME[,NAME]  do not trace these events, whatever selected them\n"
 	"      --show-exec-env        show execve's environment (envp) instead of its address\n"
-	"  -l, --list                 list the events with their sets and arguments\n"
+	"      --rules FILE           add the detections of a rule file (YAML; README: Rules) and\n"
+	"                             trace them (repeatable); a bad file stops tracee: FILE:LINE:COL\n"
+	"  -l, --list                 list the events with their sets and arguments, and the\n"
+	"                             detections (-s signatures: every default detection)\n"
 	"  -o, --output FORMAT[:FILE] table (default), table-verbose or json; to FILE (appended,\n"
 	"                             reopened on SIGHUP for logrotate) instead of stdout\n"
 	"  -t, --trace MODE           process:new (default), process:all, process:PID[,PID],\n"
@@ -315,9 +321,19 @@ static enum flags_result parse_listen_addr(const char *s, struct tracee_config *
 	return FLAGS_RUN;
 }
 
-/* --list, laid out as Tracee's: the syscalls, then the other events; each
- * "name  [set set]  (type name, ...)" in columns. */
-static void print_list_row(const struct event_def *d)
+/* --list, laid out as Tracee's: the syscalls, then the other events, then
+ * the detections; each "name  [set set]  (type name, ...)" in columns. */
+enum list_group { LIST_SYSCALLS, LIST_OTHER, LIST_SIGNATURES };
+
+static enum list_group group_of(const struct event_def *d)
+{
+	if (event_is_detection(d))
+		return LIST_SIGNATURES;
+	return d->id < TRACEE_EVENT_BASE ? LIST_SYSCALLS : LIST_OTHER;
+}
+
+/* The name and sets columns; returns the width printed. */
+static int print_list_name(const struct event_def *d)
 {
 	int n = printf("  %s", d->name);
 
@@ -325,28 +341,58 @@ static void print_list_row(const struct event_def *d)
 	for (const char *p = d->sets; p && *p; p++)
 		n += printf("%c", *p == ',' ? ' ' : *p);
 	n += printf("]");
+	return n;
+}
+
+static void print_list_row(const struct event_def *d)
+{
+	int n = print_list_name(d);
+
 	printf("%*s(", n < 70 ? 70 - n : 1, "");
 	for (int a = 0; a < d->argnum; a++)
 		printf("%s%s %s", a ? ", " : "", d->args[a].type, d->args[a].name);
 	printf(")\n");
 }
 
-static void print_list_group(const char *title, bool syscalls)
+/* A detection: its TRC id, severity, MITRE technique and base events. */
+static void print_signature_row(const struct event_def *d)
+{
+	const struct sig_def *s = d->sig;
+	int n = print_list_name(d);
+
+	printf("%*s%-9s %-9s %-10s %s%s\n", n < 48 ? 48 - n : 1, "", s->trc_id,
+	       (const char *[]){ "info", "low", "medium", "high" }[s->severity & 3],
+	       s->mitre_id[0] ? s->mitre_id : "-", s->container_only ? "(containers) " : "", s->events);
+}
+
+static void print_list_group(const char *title, enum list_group group)
 {
 	const struct event_def *d;
 
-	printf("%-26s%-44s%s\n", title, "Sets:", "Arguments:");
-	printf("%-26s%-44s%s\n\n", "____________", "____", "_________");
-	for (size_t i = 0; (d = events_at(i)); i++)
-		if ((d->id < TRACEE_EVENT_BASE) == syscalls)
+	if (group == LIST_SIGNATURES) {
+		printf("%-48s%-10s%-10s%-11s%s\n", title, "ID:", "Severity:", "MITRE:", "Base events:");
+		printf("%-48s%-10s%-10s%-11s%s\n\n", "____________", "___", "_________", "______", "____________");
+	} else {
+		printf("%-26s%-44s%s\n", title, "Sets:", "Arguments:");
+		printf("%-26s%-44s%s\n\n", "____________", "____", "_________");
+	}
+	for (size_t i = 0; (d = events_at(i)); i++) {
+		if (group_of(d) != group)
+			continue;
+		if (group == LIST_SIGNATURES)
+			print_signature_row(d);
+		else
 			print_list_row(d);
+	}
 }
 
 static void print_list(void)
 {
-	print_list_group("System Calls:", true);
+	print_list_group("System Calls:", LIST_SYSCALLS);
 	printf("\n\n");
-	print_list_group("Other Events:", false);
+	print_list_group("Other Events:", LIST_OTHER);
+	printf("\n\n");
+	print_list_group("Signatures:", LIST_SIGNATURES);
 }
 
 static void select_default_set(struct tracee_config *cfg)
@@ -365,6 +411,10 @@ static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any
 		return parse_excludes(optarg);
 	case OPT_SHOW_EXEC_ENV:
 		cfg->show_exec_env = true;
+		return FLAGS_RUN;
+	case OPT_RULES:         /* loaded before the other flags: load_rule_files */
+		select_set(cfg, "rules");
+		*any_event = true;
 		return FLAGS_RUN;
 	case 'o':
 		return parse_output(optarg, cfg);
@@ -435,12 +485,35 @@ static enum flags_result parse_one(int opt, struct tracee_config *cfg, bool *any
 	}
 }
 
+/* --rules FILE, read before the other flags so that -e can name a rule
+ * whichever comes first. A bad file: its FILE:LINE:COL: message, alone. */
+static enum flags_result load_rule_files(int argc, char **argv)
+{
+	char err[512];
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		const char *path = NULL;
+
+		if (!strcmp(argv[i], "--rules") && i + 1 < argc)
+			path = argv[++i];
+		else if (!strncmp(argv[i], "--rules=", 8))
+			path = argv[i] + 8;
+		if (path && rules_load_file(path, err, sizeof(err))) {
+			fprintf(stderr, "%s\n", err);
+			return FLAGS_ERROR;
+		}
+	}
+	return FLAGS_RUN;
+}
+
 enum flags_result flags_parse(int argc, char **argv, struct tracee_config *cfg)
 {
 	bool any_event = false;
 	int opt, idx = 0;
 
 	memset(excluded, 0, sizeof(excluded));
+	if (load_rule_files(argc, argv) != FLAGS_RUN)
+		return FLAGS_ERROR;
 	optind = 0;     /* glibc: 0 also resets getopt's state from an earlier parse */
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:e:s:o:t:f:lh", long_opts, &idx)) != -1) {

@@ -16,7 +16,14 @@
 # round, interleaved, and the median of the rounds is reported. The peers are
 # installed from Debian by `setup.sh bench` when missing.
 #
+# Two more rows compare the default event set with the detections: -s signatures
+# traces the base events the detections need, prints only detections (none
+# here), and runs the detection engine on every base event in user space.
+#
 # Other figures:
+#   engine       the detection engine alone on one core (sig_bench, next to
+#                tracee): base events per second of CPU with every built-in
+#                detection selected
 #   saturation   one workload per CPU under one tracee: events printed per
 #                second of the longest workload loop, and whether any were lost
 #   cold build   --build-only --build-policy always into a fresh install path
@@ -188,6 +195,17 @@ row_tracee_perf() {
     rm -f "$WORK/tp.out"
 }
 
+# The default event set, and the detections instead: what -s signatures costs.
+row_default() {
+    run_tracee d -o json -- "$WORKLOAD" "$ITER"
+    rm -f "$WORK/d.out"
+}
+
+row_signatures() {
+    run_tracee g -o json -s signatures -- "$WORKLOAD" "$ITER"
+    rm -f "$WORK/g.out"
+}
+
 # A filter that matches nothing: the cost every other process pays.
 row_nomatch() {
     local out=$WORK/out-n start
@@ -234,18 +252,20 @@ row_bpftrace() {
     rm -f "$WORK/b.out"
 }
 
-ROWS=(untraced tracee tracee16 tracee_perf)
+ROWS=(untraced tracee tracee16 tracee_perf default signatures)
 declare -A LABEL=(
     [untraced]="untraced"
     [tracee]="tracee -o json, all syscalls, -- workload"
     [tracee16]="the same, --perf-buffer-size 4096 (16 MiB)"
     [tracee_perf]="the same through perf buffers (ringbuf off)"
+    [default]="tracee -o json, default set, -- workload"
+    [signatures]="tracee -o json -s signatures, -- workload"
     [nomatch]="tracee -t process:all -f comm=nomatch"
     [strace]="strace -f -o FILE"
     [perf]="perf trace -o FILE"
     [bpftrace]="bpftrace, printf per sys_enter"
 )
-declare -A ITERS=([untraced]=$ITER [tracee]=$ITER [tracee16]=$ITER [tracee_perf]=$ITER [nomatch]=$ITER
+declare -A ITERS=([untraced]=$ITER [tracee]=$ITER [tracee16]=$ITER [tracee_perf]=$ITER [default]=$ITER [signatures]=$ITER [nomatch]=$ITER
     [strace]=$PEER_ITER [perf]=$PEER_ITER [bpftrace]=$PEER_ITER)
 NOTES=()
 if ((HAVE_FILTER)); then ROWS+=(nomatch); else NOTES+=("no -f in this tracee: the comm=nomatch row is skipped"); fi
@@ -286,6 +306,14 @@ for ((r = 1; r <= ROUNDS; r++)); do
         BUILD+=("$(sub "$(now)" "$start")")
 done
 
+# The detection engine alone: base events per second of one core's CPU time.
+ENGINE=()
+SIG_BENCH=$(dirname "$TRACEE")/sig_bench
+for ((r = 1; r <= ROUNDS; r++)); do
+    [[ -x $SIG_BENCH ]] && ENGINE+=("$("$SIG_BENCH" | grep -Eo '[0-9]+ events/s' | grep -Eo '^[0-9]+')")
+done
+engine=$( ((${#ENGINE[@]})) && median "${ENGINE[@]}" || echo null)
+
 # ---- report ----
 num() { [[ $1 == null || -z $1 ]] && echo null || echo "$1"; }
 base=$(median ${R_LOOP[untraced]})
@@ -310,6 +338,7 @@ hwm=$(printf '%s\n' "${T_HWM[@]}" | sort -g | tail -1)
 hwm16=$(printf '%s\n' "${T16_HWM[@]}" | sort -g | tail -1)
 anon=$(printf '%s\n' "${T_ANON[@]}" | sort -g | tail -1)
 printf '\n%-44s %s\n' "saturation ($NCPU workloads), events/s" "$(printf '%.0f' "$sat") (lost: $sat_lost)"
+printf '%-44s %s\n' "detection engine, one core, events/s" "$(printf '%.0f' "$engine")"
 printf '%-44s %.3f s\n' "cold build (--build-policy always)" "$build"
 printf '%-44s %.3f s\n' "warm start to ready (tracee.pid)" "$ready"
 printf '%-44s %.1f MiB\n' "peak RSS, VmHWM (default 8 MiB ring)" "$(div "$hwm" 1024)"
@@ -333,6 +362,7 @@ echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $NCPU CPU
     done
     printf '\n  ],\n'
     printf '  "saturation": {"workloads": %s, "events_per_s": %s, "lost": %s},\n' "$NCPU" "$(num "$sat")" "$(num "$sat_lost")"
+    printf '  "engine_events_per_s": %s,\n' "$(num "$engine")"
     printf '  "cold_build_s": %s, "warm_start_s": %s,\n' "$(num "$build")" "$(num "$ready")"
     printf '  "rss_hwm_kib": %s, "rss_hwm_16mib_ring_kib": %s, "rss_anon_kib": %s,\n' \
         "$(num "$hwm")" "$(num "$hwm16")" "$(num "$anon")"

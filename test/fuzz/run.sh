@@ -10,7 +10,7 @@ BUILD=${FUZZ_BUILD:-$SRC/build-fuzz}
 FUZZ_OUT=${FUZZ_OUT:-$(mktemp -d /tmp/tracee-fuzz.XXXXXX)}
 SECONDS_EACH=${FUZZ_SECONDS:-20}
 targets=("$@")
-((${#targets[@]})) || targets=(decode flags filter)
+((${#targets[@]})) || targets=(decode flags filter rules)
 
 command -v clang-19 >/dev/null || { echo "fuzz: clang-19 missing: run ./setup.sh test"; exit 1; }
 CC=clang-19 CXX=clang++-19 cmake -S "$SRC" -B "$BUILD" -DTRACEE_FUZZ=ON \

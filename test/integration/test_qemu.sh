@@ -43,7 +43,8 @@ pick() { local e; for e in "$@"; do has_event "$e" && echo "$e"; done; }
 mapfile -t FILE_EVENTS < <(pick security_file_open security_bprm_check)
 mapfile -t WRITE_EVENTS < <(pick vfs_write magic_write security_inode_unlink)
 mapfile -t SEC_EVENTS < <(pick security_bprm_check security_file_open security_inode_unlink \
-    vfs_write vfs_writev mem_prot_alert commit_creds switch_task_ns magic_write cap_capable)
+    vfs_write vfs_writev mem_prot_alert commit_creds switch_task_ns magic_write cap_capable \
+    security_socket_connect security_inode_rename security_sb_mount security_kernel_read_file)
 csv() { local IFS=,; echo "$*"; }
 # A string as an ERE matching just itself (releases have dots and pluses).
 ere() { sed 's/[][\.*^$+?(){}|]/\\&/g' <<<"$1"; }
