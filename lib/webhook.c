@@ -110,9 +110,11 @@ static void put_u64_field(struct outbuf *o, const char *key, uint64_t v)
 	outbuf_u64(o, v);
 }
 
+/* A detection's severity (0 info .. 3 high) as a Falco priority. */
+static const char *const falco_priority[4] = { "Informational", "Notice", "Warning", "Critical" };
+
 /* Falco's http_output body: what Falcosidekick and other Falco receivers
- * read. The whole tracee event rides along in output_fields. The priority
- * is Falco's default for a rule until detections carry a severity. */
+ * read. The whole tracee event rides along in output_fields. */
 static void falco_body(struct webhook *w, const struct event *ev, const char *json, size_t json_len)
 {
 	const struct event_header *h = ev->hdr;
@@ -120,13 +122,14 @@ static void falco_body(struct webhook *w, const struct event *ev, const char *js
 	const char *cid = ev->container_id && *ev->container_id ? ev->container_id : "host";
 	size_t comm_len = strnlen(h->comm, sizeof(h->comm));
 	uint64_t wall = w->boot_to_real_ns + h->ts;
+	const char *priority = ev->def->sig ? falco_priority[ev->def->sig->severity & 3] : "Warning";
 	char when[48], msg[512];
 
 	rfc3339(when, sizeof(when), wall);
-	snprintf(msg, sizeof(msg), "%s: Warning %s (proc.name=%.*s proc.pid=%u container.id=%s)",
-		 when, ev->def->name, (int)comm_len, h->comm, h->host_pid, cid);
+	snprintf(msg, sizeof(msg), "%s: %s %s (proc.name=%.*s proc.pid=%u container.id=%s)",
+		 when, priority, ev->def->name, (int)comm_len, h->comm, h->host_pid, cid);
 	put_str_field(o, "{\"output\":", msg, strlen(msg));
-	outbuf_puts(o, ",\"priority\":\"Warning\"");
+	put_str_field(o, ",\"priority\":", priority, strlen(priority));
 	put_str_field(o, ",\"rule\":", ev->def->name, strlen(ev->def->name));
 	put_str_field(o, ",\"time\":", when, strlen(when));
 	outbuf_puts(o, ",\"source\":\"tracee\"");

@@ -120,6 +120,21 @@ check "tracee --webhook: traces as usual, exit 0" bash -c "test $rc = 0 && jq -e
 check "tracee --webhook: exit line after the counters" bash -c \
     "tail -1 '$WORK/tracee.err' | grep -qx 'tracee: webhook: sent: 0, failed: 0, dropped: 0, retries: 0'"
 check "tracee --webhook: no detection, nothing posted" test ! -e "$WORK/tracee/log"
+# ---- a real detection, end to end -----------------------------------------------------
+receiver detect ok
+tracee --webhook "http://127.0.0.1:$PORT/" -s signatures -o json -- "$BIN/sigact" traceme \
+    >"$WORK/detect.json" 2>"$WORK/detect.err"
+check "a real detection: sigact traceme raises anti_debugging, printed once" \
+    test "$(jq -s '[.[] | select(.eventName == "anti_debugging")] | length' "$WORK/detect.json")" = 1
+check "... and posted once, with its metadata" bash -c \
+    "cat '$WORK'/detect/req-* | jq -e -s 'length == 1 and .[0].eventName == \"anti_debugging\" and .[0].metadata.Properties.signatureID == \"TRC-102\" and .[0].processName == \"sigact\"'"
+check "... the exit line counts it sent" grep -qx 'tracee: webhook: sent: 1, failed: 0, dropped: 0, retries: 0' "$WORK/detect.err"
+receiver detectfalco ok
+tracee --webhook "http://127.0.0.1:$PORT/" --webhook-format falco -e anti_debugging -- "$BIN/sigact" traceme \
+    >/dev/null 2>&1
+check "falco body: the rule, and the severity (1) as priority Notice" bash -c \
+    "cat '$WORK'/detectfalco/req-* | jq -e -s 'length == 1 and .[0].rule == \"anti_debugging\" and .[0].priority == \"Notice\"'"
+
 tracee --webhook ftp://x -- true 2>"$WORK/bad1.err"; rc1=$?
 tracee --webhook http://x --webhook-format xml -- true 2>"$WORK/bad2.err"; rc2=$?
 check "bad --webhook URL: exit 2, one line" bash -c "test $rc1 = 2 && test \$(wc -l <'$WORK/bad1.err') = 1 && grep -q 'expected an http:// or https:// URL' '$WORK/bad1.err'"
