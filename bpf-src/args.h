@@ -99,8 +99,12 @@ static long store__str_array_elem(__u64 i, void *ctx)
 		return 1;
 	}
 	next = store__array_elem(s, c->off, p);
-	if (!next)
+	if (!next) {
+		/* an element that cannot be read ends the array as a cut one:
+		 * "..." says that more was there */
+		c->cut = true;
 		return 1;
+	}
 	c->off = next;
 	c->count++;
 	return 0;
@@ -129,6 +133,57 @@ static __always_inline __u32 store__str_array(struct scratch *s, __u32 off, cons
 	}
 	s->buf[start] = ARG_STR_ARRAY;
 	__builtin_memcpy(&s->buf[start + 1], &c.count, sizeof(c.count));
+	return off;
+}
+
+/* A NUL-separated string area of user memory (a new image's argv or envp,
+ * from mm->arg_start to arg_end) stored as ARG_STR_ARRAY, cut as argv is.
+ * first (kernel memory, may be NULL) is put in front of the area's strings. */
+static __always_inline __u32 store__str_area(struct scratch *s, __u32 off, const char *first,
+					     __u64 start, __u64 end)
+{
+	__u32 at = off__bound(off), count = 0, len;
+	bool cut = false;
+	long n;
+	int i;
+
+	if (at > ARGS_ROOM || (!first && (!start || end <= start)))
+		return store__none(s, at);
+	off = at + 5;
+	if (first) {
+		n = bpf_probe_read_kernel_str(&s->buf[off + 4], TRACEE_STR_MAX, first);
+		len = n > 0 ? (n - 1) & STR_MASK : 0;
+		__builtin_memcpy(&s->buf[off], &len, sizeof(len));
+		off += 4 + len;
+		count++;
+	}
+	for (i = count; i < TRACEE_ARGV_MAX && start < end; i++) {
+		if (off > ARGS_ROOM) {
+			cut = true;
+			break;
+		}
+		off = off__bound(off);
+		n = bpf_probe_read_user_str(&s->buf[off + 4], TRACEE_STR_MAX, (const void *)start);
+		if (n <= 0)
+			break;
+		len = (n - 1) & STR_MASK;
+		__builtin_memcpy(&s->buf[off], &len, sizeof(len));
+		off += 4 + len;
+		start += n;
+		count++;
+	}
+	if (i == TRACEE_ARGV_MAX && start < end)
+		cut = true;
+	if (cut) {
+		len = 3;
+		off = off__bound(off);
+		__builtin_memcpy(&s->buf[off], &len, sizeof(len));
+		__builtin_memcpy(&s->buf[off + 4], "...", 3);
+		off += 7;
+		count++;
+	}
+	s->buf[at] = ARG_STR_ARRAY;
+	__builtin_memcpy(&s->buf[at + 1], &count, sizeof(count));
 	return off;
 }
 

@@ -6,12 +6,10 @@
  * selected: tracing every syscall costs one program run, one task_info
  * lookup and one record per syscall.
  *
- * execve and execveat (at_entry in the event table) are emitted at entry,
- * with returnValue 0, as Tracee did: a successful exec replaces the image
- * that held pathname and argv, so only the entry can read them. A failed
- * exec returns to the old image, and gets a second record at exit with the
- * same arguments and the error as its return value. So: one execve event
- * per successful call, two (ret 0, then -errno) per failed one.
+ * execve and execveat make one event per call, as strace shows them: at
+ * syscall exit when they fail (with the error), at sched_process_exec when
+ * they succeed (return value 0, arguments from the kernel's copies; see
+ * exec.bpf.h). Their entry only keeps what that event needs.
  *
  * exit and exit_group never return: they are emitted at entry, as Tracee does.
  * These four (at_entry in the event table) come from their own syscall trace
@@ -30,6 +28,7 @@
 
 #include "args.h"
 #include "capture.bpf.h"
+#include "exec.bpf.h"
 #include "filter.h"
 
 /* Where a bpf_loop over a syscall's arguments stands. The loop's body is
@@ -86,18 +85,24 @@ static __always_inline void syscall__emit_raw(struct task_info *ti, __u32 event,
 	ringbuf__submit(s, store__u32(s, sizeof(struct event_header), ARG_INT, (__u32)nr));
 }
 
-/* The traced thread's record of a syscall made at its entry (exec, exit). */
+/* The traced thread's record of a syscall made at its entry (exit), or
+ * what an exec's event will need (exec.bpf.h). */
 static __always_inline void syscall__emit_at_entry(__u32 nr, const __u64 *args)
 {
 	const struct event_config *cfg = event__selected(nr);
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct task_info *ti;
+	struct scratch *s;
 
 	if (!cfg)
 		return;
 	ti = filter__task_info((__u32)pid_tgid);
-	if (ti && ti->traced)
+	if (!ti || !ti->traced)
+		return;
+	if (!exec__is_exec(nr))
 		syscall__emit(ti, cfg, nr, args, 0);
+	else if ((s = scratch__get()))
+		exec__remember(s, (__u32)pid_tgid, nr, args);
 }
 
 /* Runs at every syscall, so it is loaded only for the sys_enter event, or
@@ -192,7 +197,10 @@ int tracee_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (event__selected(EVENT_SYS_EXIT))
 		syscall__emit_raw(ti, EVENT_SYS_EXIT, (__s32)nr, ret);
 	cfg = event__selected(nr);
-	/* an exec emitted at entry comes back here only when it failed */
+	/* an exec comes back here only when it failed: its one event, with the
+	 * arguments the kernel has faulted in by now */
+	if (cfg && exec__is_exec(nr) && ret < 0)
+		exec__forget((__u32)bpf_get_current_pid_tgid());
 	if (cfg && (!cfg->at_entry || ret < 0))
 		syscall__emit(ti, cfg, nr, args, ret);
 	capture__sys_exit(ti, args, nr, ret);

@@ -697,13 +697,22 @@ static bool is_at_entry(const char *name)
 /* Their entry comes from the syscall's own trace event (syscalls:
  * sys_enter_NAME), whose handler tests one bit for every other syscall; the
  * raw sys_enter tracepoint, which would run a program for every syscall, is
- * the fallback. */
+ * the fallback. An exec also takes sched_prepare_exec where the kernel has
+ * it (bpf-src/exec.bpf.h: a script's argv[0]). */
 static void emit_entry_probes(const char *name)
 {
-	printf(",\n\t  .probes = {\n"
-	       "\t\t{ PROBE_TRACEPOINT, false, \"syscalls/sys_enter_%s\", \"tracee_entry_%s\" },\n"
-	       "\t\t{ PROBE_TRACEPOINT, true, \"sys_enter\", \"tracee_sys_enter\" } }",
+	static const char prepare[] = ",tracee_exec_prepare";
+	bool exec = strncmp(name, "execve", 6) == 0;
+
+	printf(",\n\t  .probes = {\n");
+	if (exec)
+		printf("\t\t{ PROBE_TRACEPOINT, false, \"syscalls/sys_enter_%s\", \"tracee_entry_%s%s\" },\n",
+		       name, name, prepare);
+	printf("\t\t{ PROBE_TRACEPOINT, false, \"syscalls/sys_enter_%s\", \"tracee_entry_%s\" },\n",
 	       name, name);
+	if (exec)
+		printf("\t\t{ PROBE_TRACEPOINT, true, \"sys_enter\", \"tracee_sys_enter%s\" },\n", prepare);
+	printf("\t\t{ PROBE_TRACEPOINT, true, \"sys_enter\", \"tracee_sys_enter\" } }");
 }
 
 static void emit(int total, int n_tsv, int n_tracefs, int n_sig)
