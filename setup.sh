@@ -14,6 +14,8 @@ TEST_PKGS=(jq strace util-linux procps bc time clang-19 libclang-rt-19-dev)
 TEST_PKGS+=(qemu-system-x86 cpio busybox-static)
 # test/docker: a Docker engine and the debootstrap that makes its Debian base image
 TEST_PKGS+=(docker.io debootstrap)
+# test_programs.sh: real programs traced by strace and tracee side by side
+TEST_PKGS+=(tar git python3)
 
 # test/bench/bench.sh: the tracers tracee is measured against, and a profiler
 BENCH_PKGS=(strace linux-perf bpftrace time valgrind)

@@ -18,7 +18,8 @@ const volatile struct tracee_filter_config filter_cfg = {};    /* --filter; see 
 struct task_info {
 	__u8 traced;
 	__u8 recheck;           /* decide again at the next syscall exit (comm changed) */
-	__u8 pad[2];
+	__u8 in_sigreturn;      /* in rt_sigreturn, whose exit sees the restored registers */
+	__u8 pad;
 	__u32 pid, tid, ppid;   /* in the task's pid namespace */
 	__u32 host_ppid;
 	__u32 mnt_ns, pid_ns;

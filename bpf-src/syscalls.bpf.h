@@ -15,6 +15,11 @@
  * These four (at_entry in the event table) come from their own syscall trace
  * events, or from sys_enter where those do not load.
  *
+ * rt_sigreturn restores the registers of the interrupted context, syscall
+ * number included (orig_ax becomes -1): its exit cannot tell what it was. Its
+ * own syscall trace event (or sys_enter) marks the thread on the way in, and
+ * the exit takes the number from the mark. It has no arguments to keep.
+ *
  * A thread is first seen at a syscall's exit (or by another probe). The
  * syscall it returns from began before the thread's trace decision - a new
  * thread's return from clone, a followed command's wait for its release - and
@@ -105,8 +110,28 @@ static __always_inline void syscall__emit_at_entry(__u32 nr, const __u64 *args)
 		exec__remember(s, (__u32)pid_tgid, nr, args);
 }
 
+#define SYSCALL_NR_RT_SIGRETURN 15
+
+/* rt_sigreturn's entry: mark the thread for its exit. */
+static __always_inline void syscall__mark_sigreturn(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_info *ti = bpf_map_lookup_elem(&task_info, &tid);
+
+	if (ti && ti->traced)
+		ti->in_sigreturn = 1;
+}
+
+SEC("tracepoint/syscalls/sys_enter_rt_sigreturn")
+int tracee_entry_rt_sigreturn(void *ctx)
+{
+	syscall__mark_sigreturn();
+	return 0;
+}
+
 /* Runs at every syscall, so it is loaded only for the sys_enter event, or
- * for an exec or exit event whose own trace event the kernel refused. */
+ * for an event whose own trace event the kernel refused (exec, exit,
+ * rt_sigreturn). */
 SEC("raw_tracepoint/sys_enter")
 int tracee_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -119,6 +144,8 @@ int tracee_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 		syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
 		syscall__emit_at_entry(nr, args);
 	}
+	if (cfg && nr == SYSCALL_NR_RT_SIGRETURN)
+		syscall__mark_sigreturn();
 	if (!event__selected(EVENT_SYS_ENTER))
 		return 0;
 	ti = filter__task_info((__u32)pid_tgid);
@@ -172,6 +199,11 @@ static __always_inline struct task_info *syscall__exit_task(struct pt_regs *regs
 	if (!ti->traced && !ti->recheck && !(filter_cfg.active & FILTER_SYSCALL_DYNAMIC))
 		return NULL;
 	*nr = syscall__read_regs(args, regs);
+	if (ti->in_sigreturn) {
+		ti->in_sigreturn = 0;
+		if (*nr == (__u32)-1)
+			*nr = SYSCALL_NR_RT_SIGRETURN;
+	}
 	if (ti->recheck || filter__changed_by(*nr)) {
 		traced = ti->traced;
 		filter__decide(ti);

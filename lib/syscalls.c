@@ -81,7 +81,10 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "sigset_t*", "set", ARG_PTR, FMT_DEFAULT },
 		{ "sigset_t*", "oldset", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "sigsetsize", ARG_ULONG, FMT_DEFAULT } } },
-	{ .id = 15, .name = "rt_sigreturn", .sets = "syscalls,signals", .argnum = 0 },
+	{ .id = 15, .name = "rt_sigreturn", .sets = "syscalls,signals", .argnum = 0,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_rt_sigreturn", "tracee_entry_rt_sigreturn" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } } },
 	{ .id = 16, .name = "ioctl", .sets = "default,syscalls,fs,fs_fd_ops", .argnum = 3,
 	  .args = {
 		{ "int", "fd", ARG_INT, FMT_DEFAULT },

@@ -715,6 +715,22 @@ static void emit_entry_probes(const char *name)
 	printf("\t\t{ PROBE_TRACEPOINT, true, \"sys_enter\", \"tracee_sys_enter\" } }");
 }
 
+/* rt_sigreturn's exit sees the restored registers, its number gone: its
+ * entry marks the thread (bpf-src/syscalls.bpf.h), from its own trace event
+ * or, as a fallback, from sys_enter. */
+static bool is_marked_at_entry(const char *name)
+{
+	return strcmp(name, "rt_sigreturn") == 0;
+}
+
+static void emit_mark_probes(const char *name)
+{
+	printf(",\n\t  .probes = {\n"
+	       "\t\t{ PROBE_TRACEPOINT, false, \"syscalls/sys_enter_%s\", \"tracee_entry_%s\" },\n"
+	       "\t\t{ PROBE_TRACEPOINT, true, \"sys_enter\", \"tracee_sys_enter\" } }",
+	       name, name);
+}
+
 static void emit(int total, int n_tsv, int n_tracefs, int n_sig)
 {
 	struct utsname u;
@@ -743,6 +759,8 @@ static void emit(int total, int n_tsv, int n_tracefs, int n_sig)
 		       nr, r->name, r->sets, r->argnum, at_entry ? ", .at_entry = true" : "");
 		if (at_entry)
 			emit_entry_probes(r->name);
+		else if (is_marked_at_entry(r->name))
+			emit_mark_probes(r->name);
 		if (r->argnum == 0) {
 			printf(" },\n");
 			continue;
