@@ -17,7 +17,8 @@
  * A script (#!, binfmt_misc) has its argv rewritten by the kernel:
  * argv[0] dropped, the interpreter and the script put in front. Its argv[1..]
  * are the area's last argc-1 strings; argv[0] is the one read at entry or,
- * where the kernel has sched_prepare_exec, just before the old image goes. */
+ * where the kernel has sched_prepare_exec or kprobes, just before the old
+ * image goes. */
 #ifndef TRACEE_EXEC_BPF_H
 #define TRACEE_EXEC_BPF_H
 
@@ -100,16 +101,20 @@ static __always_inline void exec__remember(struct scratch *s, __u32 tid, __u32 n
 					   const __u64 *args)
 {
 	struct exec_entry *e = (struct exec_entry *)s->buf;
-	__u32 path = nr == EXEC_NR_EXECVEAT;
 	const char *argv0 = NULL;
+	__u64 upath, uargv;
 	char first = 0;
 
+	/* the map value, not the stack, is indexed: older verifiers refuse
+	 * the pointer arithmetic a variable stack index compiles to */
 	__builtin_memcpy(e->args, args, sizeof(e->args));
 	e->nr = nr;
-	e->argc = exec__count_argv((const __u64 *)args[path + 1]);
-	e->path_abs = !bpf_probe_read_user(&first, 1, (const void *)args[path]) && first == '/';
+	upath = nr == EXEC_NR_EXECVEAT ? e->args[1] : e->args[0];
+	uargv = nr == EXEC_NR_EXECVEAT ? e->args[2] : e->args[1];
+	e->argc = exec__count_argv((const __u64 *)uargv);
+	e->path_abs = !bpf_probe_read_user(&first, 1, (const void *)upath) && first == '/';
 	e->argv0_read = e->argc > 0 &&
-			!bpf_probe_read_user(&argv0, sizeof(argv0), (const void *)args[path + 1]) &&
+			!bpf_probe_read_user(&argv0, sizeof(argv0), (const void *)uargv) &&
 			bpf_probe_read_user_str(e->argv0, sizeof(e->argv0), argv0) > 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	if (bpf_map_update_elem(&exec_entries, &tid, e, BPF_ANY))
@@ -211,12 +216,10 @@ static __always_inline __u32 exec__store_argv(struct scratch *s, __u32 off,
 	return store__str_area(s, off, first, k.at, k.end);
 }
 
-/* sched_prepare_exec (6.10 and later; loaded with the entry programs where
- * the kernel has it): the old image is still there, and the kernel has
- * copied - so faulted in - every argument. argv[0], which a script's
- * argument area loses, is read again here if the entry could not. */
-SEC("raw_tracepoint/sched_prepare_exec")
-int tracee_exec_prepare(struct bpf_raw_tracepoint_args *ctx)
+/* Just before the old image goes (begin_new_exec), the kernel has copied -
+ * so faulted in - every argument: argv[0], which a script's argument area
+ * loses, is read again here if the entry could not. */
+static __noinline int exec__reread_argv0(void)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct exec_entry *e = bpf_map_lookup_elem(&exec_entries, &tid);
@@ -230,6 +233,20 @@ int tracee_exec_prepare(struct bpf_raw_tracepoint_args *ctx)
 	    bpf_probe_read_user_str(e->argv0, sizeof(e->argv0), argv0) > 0)
 		e->argv0_read = 1;
 	return 0;
+}
+
+/* The tracepoint there (6.10 and later) or, before it, a kprobe on the
+ * function; loaded with the entry programs where the kernel has either. */
+SEC("raw_tracepoint/sched_prepare_exec")
+int tracee_exec_prepare(struct bpf_raw_tracepoint_args *ctx)
+{
+	return exec__reread_argv0();
+}
+
+SEC("kprobe/begin_new_exec")
+int tracee_exec_prepare_kprobe(struct pt_regs *ctx)
+{
+	return exec__reread_argv0();
 }
 
 /* execve (pathname, argv, envp) / execveat (dirfd, pathname, argv, envp,

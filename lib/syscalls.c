@@ -291,8 +291,8 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 59, .name = "execve", .sets = "default,syscalls,proc,proc_life", .argnum = 3, .at_entry = true,
 	  .probes = {
 		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execve", "tracee_entry_execve,tracee_exec_prepare" },
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execve", "tracee_entry_execve,tracee_exec_prepare_kprobe" },
 		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execve", "tracee_entry_execve" },
-		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter,tracee_exec_prepare" },
 		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
@@ -1474,8 +1474,8 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 322, .name = "execveat", .sets = "default,syscalls,proc,proc_life", .argnum = 5, .at_entry = true,
 	  .probes = {
 		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execveat", "tracee_entry_execveat,tracee_exec_prepare" },
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execveat", "tracee_entry_execveat,tracee_exec_prepare_kprobe" },
 		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execveat", "tracee_entry_execveat" },
-		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter,tracee_exec_prepare" },
 		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "dirfd", ARG_INT, FMT_DIRFD },

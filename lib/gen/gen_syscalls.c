@@ -697,21 +697,20 @@ static bool is_at_entry(const char *name)
 /* Their entry comes from the syscall's own trace event (syscalls:
  * sys_enter_NAME), whose handler tests one bit for every other syscall; the
  * raw sys_enter tracepoint, which would run a program for every syscall, is
- * the fallback. An exec also takes sched_prepare_exec where the kernel has
- * it (bpf-src/exec.bpf.h: a script's argv[0]). */
+ * the fallback. An exec also takes the sched_prepare_exec tracepoint, or a
+ * kprobe at the same place, where the kernel has one (bpf-src/exec.bpf.h:
+ * a script's argv[0]). */
 static void emit_entry_probes(const char *name)
 {
-	static const char prepare[] = ",tracee_exec_prepare";
+	static const char *const prepare[] = { ",tracee_exec_prepare", ",tracee_exec_prepare_kprobe" };
 	bool exec = strncmp(name, "execve", 6) == 0;
 
 	printf(",\n\t  .probes = {\n");
-	if (exec)
+	for (size_t i = 0; exec && i < sizeof prepare / sizeof prepare[0]; i++)
 		printf("\t\t{ PROBE_TRACEPOINT, false, \"syscalls/sys_enter_%s\", \"tracee_entry_%s%s\" },\n",
-		       name, name, prepare);
+		       name, name, prepare[i]);
 	printf("\t\t{ PROBE_TRACEPOINT, false, \"syscalls/sys_enter_%s\", \"tracee_entry_%s\" },\n",
 	       name, name);
-	if (exec)
-		printf("\t\t{ PROBE_TRACEPOINT, true, \"sys_enter\", \"tracee_sys_enter%s\" },\n", prepare);
 	printf("\t\t{ PROBE_TRACEPOINT, true, \"sys_enter\", \"tracee_sys_enter\" } }");
 }
 

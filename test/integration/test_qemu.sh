@@ -14,6 +14,9 @@ echo "known contents" >"$KNOWN"
 ln -s /usr/bin/cat "$WORK/cat-link"
 WRITTEN=$WORK/written
 WRITE_CMD="echo hi >$WRITTEN; /usr/bin/rm $WRITTEN"
+# execs of strings the caller never touched (test/workload/execprobe.c)
+EXECPROBE="$(dirname "$TRACEE")/execprobe"
+EXECDIR=$WORK/exec
 
 # Which security events this tracee has (they came with probe selection):
 # the file events get a run of their own, every one is checked for its probe.
@@ -43,6 +46,9 @@ run noplugin tracee --install-path /tmp/empty -e execve -- /usr/bin/true
 GUEST
     echo "ln -s /usr/bin/cat $WORK/cat-link"
     echo "run syscalls \$T --debug -o json -e openat,execve -- /usr/bin/cat $KNOWN"
+    echo "mkdir -p $EXECDIR"
+    echo "run exec \$T -o json -e execve,execveat,sched_process_exec -- $EXECPROBE $EXECDIR"
+    echo "cp $EXECDIR/cases.json /out/exec.cases"
     for e in "${FILE_EVENTS[@]}"; do
         echo "run $e \$T -o json -e $e -- $WORK/cat-link $KNOWN"
     done
@@ -51,7 +57,7 @@ GUEST
 } >"$WORK/guest.sh"
 
 "$RUN" --timeout 300 --script "$WORK/guest.sh" --out "$WORK/guest" --file "$KNOWN:$KNOWN" \
-    --add /usr/bin/rm >"$WORK/run.out" 2>"$WORK/run.err"
+    --add /usr/bin/rm --add "$EXECPROBE" >"$WORK/run.out" 2>"$WORK/run.err"
 rc=$?
 check "guest booted and ran its commands (run.sh exit 0)" test $rc = 0
 if [[ $rc != 0 ]]; then tail -n 40 "$WORK/run.err"; fi
@@ -168,6 +174,26 @@ if has_event security_bprm_check; then
         .eventName == "security_bprm_check" and .args[0].value == "/usr/bin/cat")) | length == 1' \
         "$WORK/guest-security_bprm_check.sel"
 fi
+
+# Execs of never-touched strings: on both kernels (6.1: no sched_prepare_exec,
+# a kprobe instead) each case's one exec event and its sched_process_exec,
+# every argument the same (but envp, a pointer).
+exec_events() { # JSON CASES: per case, its exec events
+    jq -c -s --slurpfile c "$2" '. as $ev | [$c[] | .pid as $p | [$ev[] | select(.hostProcessId == $p)
+        | [.eventName, .returnValue, [.args[] | select(.name != "envp") | .value]]]]' "$1"
+}
+check "guest exec workload: exits 0, every case run with its strings unmapped" \
+    test "$(cat "$G/exec.rc")" = 0 -a "$(jq -s 'length == 7 and all(.untouched)' "$G/exec.cases")" = true
+mkdir -p "$EXECDIR"
+tracee -o json -e execve,execveat,sched_process_exec -- "$EXECPROBE" "$EXECDIR" >"$WORK/host-exec.json" 2>/dev/null
+grep '^{' "$G/exec.out" >"$WORK/guest-exec.json"
+exec_events "$WORK/host-exec.json" "$EXECDIR/cases.json" >"$WORK/host-exec.sel"
+exec_events "$WORK/guest-exec.json" "$G/exec.cases" >"$WORK/guest-exec.sel"
+check "guest exec workload: every argument of every exec, as on this kernel" \
+    same_sel "$WORK/host-exec.sel" "$WORK/guest-exec.sel"
+check "guest exec workload: the script's execve has its own argv[0]" jq -e \
+    '.[4][0] == ["execve", 0, ["'"$EXECDIR"'/script", ["probe-arg0", "rodata argument 1"]]]' \
+    "$WORK/guest-exec.sel"
 
 # A write and an unlink by the same commands: the same events and arguments
 # (but dev and inode) on both kernels.
