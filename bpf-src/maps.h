@@ -8,6 +8,10 @@
 
 /* Configuration, frozen at load. */
 const volatile __u32 tracee_tgid = 0;           /* never trace ourselves */
+/* tracee's pid namespace (inode) when it is not the host's (a container
+ * without --pid=host): the tgids the decision uses (tracee's own, -- COMMAND's,
+ * process:PID's, --filter pid='s, traced_tgids' keys) are numbered there. */
+const volatile __u32 tracee_pidns = 0;
 const volatile __u32 trace_mode = TRACE_PROCESS_NEW;
 const volatile __u64 start_time_ns = 0;         /* CLOCK_MONOTONIC at start */
 const volatile __u64 wakeup_bytes = 1 << 20;    /* wake the reader past this much data */

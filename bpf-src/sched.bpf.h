@@ -72,12 +72,16 @@ int tracee_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct task_struct *parent = (struct task_struct *)ctx->args[0];
 	struct task_struct *child = (struct task_struct *)ctx->args[1];
-	__u32 ptgid = READ_KERN(parent->tgid), ctgid = READ_KERN(child->tgid);
 	struct task_info *ti;
+	__u32 ptgid, ctgid;
 	__u8 one = 1;
 
-	if (trace_mode == TRACE_PROCESS_FOLLOW && ptgid != ctgid && filter__tgid_followed(ptgid))
-		bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
+	if (trace_mode == TRACE_PROCESS_FOLLOW) {
+		ptgid = task__caller_tgid(parent);
+		ctgid = task__caller_tgid(child);
+		if (ctgid && ptgid != ctgid && filter__tgid_followed(ptgid))
+			bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
+	}
 	if ((ti = sched__traced(EVENT_SCHED_PROCESS_FORK)))
 		sched__emit_fork(ti, parent, child);
 	return 0;
@@ -168,8 +172,9 @@ SEC("raw_tracepoint/sched_process_exit")
 int tracee_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid, tgid = pid_tgid >> 32;
+	__u32 tid = (__u32)pid_tgid;
 	struct task_struct *task = task__current();
+	__u32 tgid = filter__current_tgid(task);
 	struct signal_struct *signal = READ_KERN(task->signal);
 	bool group_dead = READ_KERN(signal->live.counter) == 0;
 	struct task_info *ti;
