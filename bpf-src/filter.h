@@ -211,6 +211,19 @@ static __noinline int filter__decide(struct task_info *ti)
 	return 0;
 }
 
+/* The same for a child at fork, run by its parent (the child has the
+ * parent's credentials and comm, which the filter reads from the current
+ * task), so that the child's first syscall exit - its return from clone -
+ * is already decided. */
+static __noinline int filter__decide_child(struct task_info *ti, struct task_struct *child)
+{
+	ti->recheck = 0;
+	ti->traced = filter__task_traced(child, task__caller_tgid(child));
+	if (ti->traced)
+		filter__fill_context(ti, child);
+	return 0;
+}
+
 /* This thread's task_info, created (with its trace decision) on first sight.
  * NULL when the map is full: the thread goes untraced and an error is counted. */
 static __always_inline struct task_info *filter__task_info(__u32 tid)

@@ -66,7 +66,20 @@ static __always_inline void sched__emit_fork(struct task_info *ti, struct task_s
 	sched__submit(s, off, 8);
 }
 
-/* Follow mode: a followed thread group's children are followed too. */
+/* A new task's trace decision, made at its fork: its first syscall exit
+ * (its return from clone) is then reported like any other. */
+static __always_inline void sched__decide_child(struct task_struct *child)
+{
+	struct task_info fresh = {};
+	__u32 tid = READ_KERN(child->pid);
+
+	filter__decide_child(&fresh, child);
+	if (bpf_map_update_elem(&task_info, &tid, &fresh, BPF_NOEXIST) && !bpf_map_lookup_elem(&task_info, &tid))
+		stats__inc(STAT_ERRORS);
+}
+
+/* Follow mode: a followed thread group's children are followed too; every
+ * child is decided now (sched__decide_child). */
 SEC("raw_tracepoint/sched_process_fork")
 int tracee_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -82,6 +95,7 @@ int tracee_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 		if (ctgid && ptgid != ctgid && filter__tgid_followed(ptgid))
 			bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
 	}
+	sched__decide_child(child);
 	if ((ti = sched__traced(EVENT_SCHED_PROCESS_FORK)))
 		sched__emit_fork(ti, parent, child);
 	return 0;

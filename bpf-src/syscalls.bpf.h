@@ -20,10 +20,11 @@
  * own syscall trace event (or sys_enter) marks the thread on the way in, and
  * the exit takes the number from the mark. It has no arguments to keep.
  *
- * A thread is first seen at a syscall's exit (or by another probe). The
- * syscall it returns from began before the thread's trace decision - a new
- * thread's return from clone, a followed command's wait for its release - and
- * is not reported; nor is one during which the decision changed.
+ * A new task is decided at its fork (sched.bpf.h), so its return from clone
+ * is reported. A task older than tracee is first seen at a syscall's exit (or
+ * by another probe); the syscall it returns from began before its decision - a
+ * followed command's wait for its release, say - and is not reported; nor is
+ * one during which the decision changed.
  *
  * sys_enter and sys_exit (event ids EVENT_SYS_ENTER/EXIT) are one record per
  * syscall of a traced thread, whatever syscall events are selected: the

@@ -5,7 +5,10 @@
 # signals. For every syscall name, the number of calls strace shows for the
 # program's threads must be the number of events tracee shows for them.
 # Where they may differ for a reason the README names, the name is listed in
-# KNOWN_DIFF (program:syscall); any other difference fails.
+# KNOWN_DIFF (program:syscall); any other difference fails. A new task's own
+# return from clone/clone3/fork/vfork (0) is an event in tracee, and no call
+# in strace (which shows the call once, in the parent): those are counted
+# apart, one per task the program created.
 source "$(dirname "$0")/lib.sh"
 need_root
 command -v strace >/dev/null || { bad "strace is installed (./setup.sh test)"; finish; exit; }
@@ -32,19 +35,31 @@ strace_counts() {
     awk '$2 ~ /^[a-z_0-9]+\(/ { sub(/\(.*/, "", $2); n[$2]++ }
          END { for (k in n) print k, n[k] }' "$1" | sort
 }
-# tracee_counts JSON STRACE: the same, from tracee's events of strace's tids,
-# the first one (the program) from its first execve on
+# The program's events in tracee's JSON (slurped): those of strace's tids,
+# the first tid (the program) from its first execve on; $tids, $root given.
+PROGRAM='def forks: .eventName | IN("clone", "clone3", "fork", "vfork");
+    def is_child_return: forks and .returnValue == 0;
+    def program:
+        [.[] | select(.eventId != null and (.eventId | tonumber) < 1000
+                      and (.hostThreadId | IN($tids[])))]
+        | ([.[] | select(.hostThreadId == $root)] | map(.eventName == "execve") | index(true)) as $first
+        | [.[] | select(.hostThreadId == $root)][$first:] + [.[] | select(.hostThreadId != $root)];'
+# program_jq JSON STRACE FILTER: jq -s over the program's events
+program_jq() {
+    jq -s --argjson tids "[$(awk '{ print $1 }' "$2" | sort -u | paste -sd, -)]" \
+        --argjson root "$(awk 'NR == 1 { print $1 }' "$2")" "$PROGRAM $3" "$1"
+}
+# tracee_counts JSON STRACE: "name count" per syscall, but a new task's return
 tracee_counts() {
-    local tids root
-    tids=$(awk '{ print $1 }' "$2" | sort -u | paste -sd, -)
-    root=$(awk 'NR == 1 { print $1 }' "$2")
-    jq -r -s --argjson tids "[$tids]" --argjson root "$root" '
-        ([.[] | select(.hostThreadId == $root)] | map(.eventName == "execve") | index(true)) as $first
-        | [.[] | select(.eventId != null and (.eventId | tonumber) < 1000
-                        and (.hostThreadId | IN($tids[])))]
-        | ([.[] | select(.hostThreadId == $root)][$first:]
-           + [.[] | select(.hostThreadId != $root)])
-        | group_by(.eventName)[] | "\(.[0].eventName) \(length)"' "$1" | sort
+    program_jq "$1" "$2" 'program | map(select(is_child_return | not))
+        | group_by(.eventName)[] | "\(.[0].eventName) \(length)"' | jq -r . | sort
+}
+# children_ok JSON STRACE: every task the program created has its return from
+# clone (one per successful clone in the parent), and no other task has one
+children_ok() {
+    program_jq "$1" "$2" 'program
+        | (map(select(forks and .returnValue > 0) | .returnValue) | sort)
+          == (map(select(is_child_return) | .hostThreadId) | sort)' | grep -qx true
 }
 
 # compare NAME COMMAND...: per-name counts of strace and tracee over one run
@@ -68,6 +83,8 @@ compare() {
     while read -r tname tcount; do
         grep -q "^$tname " "$WORK/$name.s" || diffs="$diffs $tname:strace=0,tracee=$tcount"
     done <"$WORK/$name.t"
+    check "$name: each task created has its own return from clone, and no other" \
+        children_ok "$WORK/$name.events" "$WORK/$name.strace"
     check "$name: $(wc -l <"$WORK/$name.s") syscall names, $(awk '{ s += $2 } END { print s }' \
         "$WORK/$name.s") calls: the same count per name${known:+ (known:$known)}" test -z "$diffs"
     [[ -n $diffs ]] && echo "  differences:$diffs"

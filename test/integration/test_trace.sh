@@ -90,6 +90,14 @@ check "with their trace events refused: served by sys_enter" grep -qx \
     'tracee: event execve served by tracepoint:sys_enter (fallback)' "$WORK/fallback.err"
 check "with their trace events refused: the same records" cmp "$WORK/entry.sel" "$WORK/fallback.sel"
 
+# a new task's trace decision is taken at its fork: its first syscall exit,
+# its own return from clone (0), is reported too
+tracee -o json -e clone,clone3 -- sh -c '/bin/true & wait' >"$WORK/fork.json" 2>/dev/null
+check "fork: the parent's clone returns the child's pid, the child's own clone returns 0" jq -e -s '
+    map(select(.returnValue > 0)) as $p | map(select(.returnValue == 0)) as $c
+    | ($p | length) == 1 and ($c | length) == 1 and $c[0].hostThreadId == $p[0].returnValue
+      and $c[0].eventName == $p[0].eventName' "$WORK/fork.json"
+
 # pid file exists while tracing, removed at exit
 tracee -e openat -- sh -c "cat $OUTPUT/tracee.pid >$WORK/pidfile" >/dev/null 2>&1
 check "tracee.pid written while tracing" grep -Eq '^[0-9]+$' "$WORK/pidfile"
