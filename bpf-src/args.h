@@ -191,9 +191,12 @@ static __always_inline __u32 store__str_area(struct scratch *s, __u32 off, const
  * next argument: a value (connect, bind, sendto) or a pointer to one for an
  * address the kernel fills in (accept, getsockname, recvfrom). Records are
  * made at syscall exit, so a filled-in address is there to read - but only
- * when the call succeeded; otherwise the pointer is kept, as strace shows it. */
+ * when the call succeeded; otherwise the pointer is kept, as strace shows it.
+ * A filled-in address is read no further than the kernel wrote: the length
+ * it returned, and no more than the caller's buffer (room: 1 + its size, as
+ * the entry saw it; 0 when unknown). */
 static __always_inline __u32 store__sockaddr(struct scratch *s, __u32 off, const void *uaddr,
-					     __u64 lenarg, bool filled, __s64 ret)
+					     __u64 lenarg, bool filled, __s64 ret, __u32 room)
 {
 	__s32 ulen = (__s32)lenarg;
 	__u32 len;
@@ -206,6 +209,8 @@ static __always_inline __u32 store__sockaddr(struct scratch *s, __u32 off, const
 	if (filled && (!lenarg || bpf_probe_read_user(&ulen, sizeof(ulen), (const void *)lenarg)))
 		return store__none(s, off);
 	len = ulen < 0 ? 0 : (__u32)ulen;
+	if (filled && room && len > room - 1)
+		len = room - 1;
 	if (len > TRACEE_SOCKADDR_MAX)
 		len = TRACEE_SOCKADDR_MAX;
 	barrier_var(len);
@@ -234,9 +239,10 @@ static __always_inline __u32 store__int_pair(struct scratch *s, __u32 off, const
 }
 
 /* One syscall argument, read as its kind says. A sockaddr's length is the
- * argument after it (next), a pointer when the kernel fills the address in. */
+ * argument after it (next), a pointer when the kernel fills the address in
+ * (room: see store__sockaddr). */
 static __always_inline __u32 store__syscall_arg(struct scratch *s, __u32 off, __u8 kind, __u64 v,
-						__u64 next, __u8 next_kind)
+						__u64 next, __u8 next_kind, __u32 room)
 {
 	__s64 ret = ((struct event_header *)s->buf)->retval;
 
@@ -253,7 +259,7 @@ static __always_inline __u32 store__syscall_arg(struct scratch *s, __u32 off, __
 	case ARG_STR_ARRAY:
 		return store__str_array(s, off, (const char *const *)v);
 	case ARG_SOCKADDR:
-		return store__sockaddr(s, off, (const void *)v, next, next_kind == ARG_PTR, ret);
+		return store__sockaddr(s, off, (const void *)v, next, next_kind == ARG_PTR, ret, room);
 	case ARG_INT_PAIR:
 		return store__int_pair(s, off, (const void *)v, ret);
 	default:

@@ -24,6 +24,8 @@ struct task_info {
 	__u8 recheck;           /* decide again at the next syscall exit (comm changed) */
 	__u8 in_sigreturn;      /* in rt_sigreturn, whose exit sees the restored registers */
 	__u8 pad;
+	__u32 sockaddr_room;    /* 1 + the caller's *addrlen at the entry of accept,
+				 * getsockname...: how much of the buffer is its (0: unknown) */
 	__u32 pid, tid, ppid;   /* in the task's pid namespace */
 	__u32 host_ppid;
 	__u32 mnt_ns, pid_ns;

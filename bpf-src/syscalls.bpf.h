@@ -45,6 +45,7 @@ struct syscall_args_cursor {
 	__u64 args[6];
 	__u32 nr;
 	__u32 off;
+	__u32 sockaddr_room;
 };
 
 static long syscall__store_arg(__u64 i, void *ctx)
@@ -56,7 +57,7 @@ static long syscall__store_arg(__u64 i, void *ctx)
 	if (!s || !cfg || i >= 6 || i >= cfg->argnum)
 		return 1;
 	c->off = store__syscall_arg(s, c->off, cfg->kinds[i], c->args[i], i < 5 ? c->args[i + 1] : 0,
-				    cfg->kinds[i + 1]);
+				    cfg->kinds[i + 1], c->sockaddr_room);
 	((struct event_header *)s->buf)->argnum++;
 	return 0;
 }
@@ -66,7 +67,8 @@ static long syscall__store_arg(__u64 i, void *ctx)
 static __always_inline void syscall__emit(struct task_info *ti, const struct event_config *cfg,
 					  __u32 nr, const __u64 *args, __s64 ret)
 {
-	struct syscall_args_cursor c = { .nr = nr, .off = sizeof(struct event_header) };
+	struct syscall_args_cursor c = { .nr = nr, .off = sizeof(struct event_header),
+					 .sockaddr_room = ti->sockaddr_room };
 	struct scratch *s = scratch__get();
 
 	if (!s)
@@ -113,6 +115,47 @@ static __always_inline void syscall__emit_at_entry(__u32 nr, const __u64 *args)
 
 #define SYSCALL_NR_RT_SIGRETURN 15
 
+/* The argument holding the int* addrlen of a syscall whose address the
+ * kernel fills in (accept, accept4, getsockname, getpeername, recvfrom); -1
+ * for any other. */
+static __always_inline int syscall__addrlen_arg(__u32 nr)
+{
+	switch (nr) {
+	case 43: case 288: case 51: case 52:
+		return 2;
+	case 45:
+		return 5;
+	default:
+		return -1;
+	}
+}
+
+/* Such a syscall's entry: how much of the address buffer is the caller's,
+ * for its exit (store__sockaddr). */
+static __always_inline void syscall__mark_sockaddr_room(const void *addrlen)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_info *ti = bpf_map_lookup_elem(&task_info, &tid);
+	__s32 len = -1;
+
+	if (!ti || !ti->traced)
+		return;
+	if (addrlen && !bpf_probe_read_user(&len, sizeof(len), addrlen) && len >= 0)
+		ti->sockaddr_room = (__u32)len + 1;
+	else
+		ti->sockaddr_room = 0;
+}
+
+/* Their syscall trace events: args[i] is the int* addrlen (reading past the
+ * syscall's own arguments is refused). */
+#define SOCKADDR_ENTRY_EVENT(name, i)						\
+	SEC("tracepoint/syscalls/sys_enter_" #name)				\
+	int tracee_entry_##name(struct syscall_enter_record *ctx)		\
+	{									\
+		syscall__mark_sockaddr_room((const void *)ctx->args[i]);	\
+		return 0;							\
+	}
+
 /* rt_sigreturn's entry: mark the thread for its exit. */
 static __always_inline void syscall__mark_sigreturn(void)
 {
@@ -147,6 +190,10 @@ int tracee_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	}
 	if (cfg && nr == SYSCALL_NR_RT_SIGRETURN)
 		syscall__mark_sigreturn();
+	if (cfg && syscall__addrlen_arg(nr) >= 0) {
+		syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+		syscall__mark_sockaddr_room((const void *)(nr == 45 ? args[5] : args[2]));
+	}
 	if (!event__selected(EVENT_SYS_ENTER))
 		return 0;
 	ti = filter__task_info((__u32)pid_tgid);
@@ -177,6 +224,12 @@ struct syscall_enter_record {
 		syscall__emit_at_entry((__u32)ctx->nr, args);			\
 		return 0;							\
 	}
+
+SOCKADDR_ENTRY_EVENT(accept, 2)
+SOCKADDR_ENTRY_EVENT(accept4, 2)
+SOCKADDR_ENTRY_EVENT(getsockname, 2)
+SOCKADDR_ENTRY_EVENT(getpeername, 2)
+SOCKADDR_ENTRY_EVENT(recvfrom, 5)
 
 SYSCALL_ENTRY_EVENT(execve, 3)
 SYSCALL_ENTRY_EVENT(execveat, 5)
@@ -236,6 +289,8 @@ int tracee_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		exec__forget((__u32)bpf_get_current_pid_tgid());
 	if (cfg && (!cfg->at_entry || ret < 0))
 		syscall__emit(ti, cfg, nr, args, ret);
+	if (ti->sockaddr_room)
+		ti->sockaddr_room = 0;  /* its entry's, used once */
 	capture__sys_exit(ti, args, nr, ret);
 	return 0;
 }

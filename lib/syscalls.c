@@ -206,6 +206,9 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int", "addrlen", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 43, .name = "accept", .sets = "default,syscalls,net,net_sock", .argnum = 3,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_accept", "tracee_entry_accept" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
 		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
@@ -219,6 +222,9 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "struct sockaddr*", "dest_addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int", "addrlen", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 45, .name = "recvfrom", .sets = "syscalls,net,net_snd_rcv", .argnum = 6,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_recvfrom", "tracee_entry_recvfrom" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
 		{ "void*", "buf", ARG_PTR, FMT_DEFAULT },
@@ -250,11 +256,17 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
 		{ "int", "backlog", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 51, .name = "getsockname", .sets = "default,syscalls,net,net_sock", .argnum = 3,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_getsockname", "tracee_entry_getsockname" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
 		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int*", "addrlen", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 52, .name = "getpeername", .sets = "syscalls,net,net_sock", .argnum = 3,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_getpeername", "tracee_entry_getpeername" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
 		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
@@ -1284,6 +1296,9 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "int", "fd", ARG_INT, FMT_DEFAULT },
 		{ "struct itimerspec*", "curr_value", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 288, .name = "accept4", .sets = "default,syscalls,net,net_sock", .argnum = 4,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_accept4", "tracee_entry_accept4" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
 		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },

@@ -714,12 +714,20 @@ static void emit_entry_probes(const char *name)
 	printf("\t\t{ PROBE_TRACEPOINT, true, \"sys_enter\", \"tracee_sys_enter\" } }");
 }
 
-/* rt_sigreturn's exit sees the restored registers, its number gone: its
- * entry marks the thread (bpf-src/syscalls.bpf.h), from its own trace event
- * or, as a fallback, from sys_enter. */
+/* What an exit cannot know, its entry marks on the thread (bpf-src/
+ * syscalls.bpf.h), from the syscall's own trace event or, as a fallback,
+ * from sys_enter: rt_sigreturn's number (its exit sees the restored
+ * registers), and the size of the buffer the kernel fills with an address. */
 static bool is_marked_at_entry(const char *name)
 {
-	return strcmp(name, "rt_sigreturn") == 0;
+	static const char *const names[] = {
+		"rt_sigreturn", "accept", "accept4", "getsockname", "getpeername", "recvfrom",
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
 }
 
 static void emit_mark_probes(const char *name)

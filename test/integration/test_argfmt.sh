@@ -112,6 +112,24 @@ if command -v python3 >/dev/null; then
     check "newer names: prctl PR_GET_MDWE" newer prctl PR_GET_MDWE
     check "newer names: bpf BPF_TOKEN_CREATE" newer bpf BPF_TOKEN_CREATE
     check "newer names: mmap MAP_DROPPABLE" newer mmap "MAP_DROPPABLE|MAP_ANONYMOUS"
+    # an address the kernel fills in, into a buffer smaller than the address:
+    # read as far as the kernel wrote (6 bytes: family and "/tmp"), never the
+    # caller's bytes after it
+    cat >"$WORK/small.py" <<'EOF'
+import ctypes, socket, sys
+libc = ctypes.CDLL(None)
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+buf = ctypes.create_string_buffer(b"\xee" * 128, 128)
+for size in (6, 128):
+    n = ctypes.c_uint(size)
+    libc.getsockname(s.fileno(), buf, ctypes.byref(n))
+EOF
+    "$TRACEE" --install-path "$INSTALL" --output-path "$OUTPUT" -o json -e getsockname \
+        -- python3 "$WORK/small.py" "$WORK/t/small-sock" >"$WORK/small.json" 2>/dev/null
+    check "getsockname into 6 bytes: the address as far as the kernel wrote it" jq -e -s \
+        '[.[] | .args[1].value.sun_path] | .[0] == "/tmp" and .[1] == "'"$WORK/t/small-sock"'"' \
+        "$WORK/small.json"
 else
     bad "python3 is installed (./setup.sh test)"
 fi
