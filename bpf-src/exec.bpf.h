@@ -29,7 +29,10 @@
 #define EXEC_NR_EXECVEAT   322
 #define EXEC_AT_FDCWD      -100
 #define EXEC_ARGC_UNKNOWN  -1
-#define EXEC_ARGC_MAX      (1 << 22)    /* counted at entry; MAX_ARG_STRINGS is larger */
+/* argv is counted at entry up to this many; past it the count is unknown
+ * (a script's argv[0] is then not told apart): each pointer costs a read in
+ * a context that cannot be preempted, so a hostile argv is not walked far. */
+#define EXEC_ARGC_MAX      (1 << 16)
 #define EXEC_SKIP_MAX      16           /* strings a chain of interpreters puts in front */
 
 /* What the entry of an exec call leaves for its sched_process_exec. */
@@ -74,7 +77,9 @@ static long exec__count_one(__u64 i, void *ctx)
 	struct exec_count *c = ctx;
 	__u64 p = 0;
 
-	if (bpf_probe_read_user(&p, sizeof(p), &c->argv[i])) {
+	/* (tested on i, not on argc: the verifier then need not follow argc's
+	 * every value through the loop) */
+	if (i + 1 >= EXEC_ARGC_MAX || bpf_probe_read_user(&p, sizeof(p), &c->argv[i])) {
 		c->argc = EXEC_ARGC_UNKNOWN;
 		return 1;
 	}

@@ -20,8 +20,9 @@ run() {
     mkdir -p "$WORK/$name.d"
     tracee -o json "$@" -- env -i A=1 B=2 "$PROBE" "$WORK/$name.d" >"$WORK/$name.json" 2>"$WORK/$name.err"
 }
-# pid NAME CASE: the pid of a case of run NAME
+# pid NAME CASE: the pid of a case of run NAME; fd NAME CASE: its execveat's fd
 pid() { jq -r --arg c "$2" 'select(.case == $c) | .pid' "$WORK/$1.d/cases.json"; }
+fd() { jq -r --arg c "$2" 'select(.case == $c) | .fd' "$WORK/$1.d/cases.json"; }
 # execs NAME CASE: that case's exec events as [event, ret, argument values but envp]
 execs() {
     jq -c -s --argjson p "$(pid "$1" "$2")" '[.[] | select(.hostProcessId == $p and
@@ -43,11 +44,11 @@ every_case() {
     check "$l: fork+execv: one execve, every argument" is "$(execs "$n" fork)" \
         "[[\"execve\",0,[\"/bin/true\",$ARGV3]]]"
     check "$l: execveat(fd, \"\", AT_EMPTY_PATH): one execveat, every argument" is \
-        "$(execs "$n" execveat)" "[[\"execveat\",0,[3,\"\",$ARGV3,\"AT_EMPTY_PATH\"]]]"
+        "$(execs "$n" execveat)" "[[\"execveat\",0,[$(fd "$n" execveat),\"\",$ARGV3,\"AT_EMPTY_PATH\"]]]"
     check "$l: posix_spawn: one execve, every argument" is "$(execs "$n" spawn)" \
         "[[\"execve\",0,[\"/bin/true\",$ARGV3]]]"
     check "$l: memfd execveat: one execveat, every argument" is "$(execs "$n" memfd)" \
-        "[[\"execveat\",0,[5,\"\",$ARGV3,\"AT_EMPTY_PATH\"]]]"
+        "[[\"execveat\",0,[$(fd "$n" memfd),\"\",$ARGV3,\"AT_EMPTY_PATH\"]]]"
     check "$l: a thread's exec: one execve, every argument" is "$(execs "$n" thread)" \
         '[["execve",0,["/bin/true",["probe-arg0","rodata argument 2"]]]]'
     check "$l: a failed exec: one execve with -ENOENT, every argument" is "$(execs "$n" missing)" \

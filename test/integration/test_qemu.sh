@@ -177,10 +177,12 @@ fi
 
 # Execs of never-touched strings: on both kernels (6.1: no sched_prepare_exec,
 # a kprobe instead) each case's one exec event and its sched_process_exec,
-# every argument the same (but envp, a pointer).
+# every argument the same (but envp, a pointer, and dirfd, a number the
+# run's inherited descriptors decide: each is checked against its case's).
 exec_events() { # JSON CASES: per case, its exec events
-    jq -c -s --slurpfile c "$2" '. as $ev | [$c[] | .pid as $p | [$ev[] | select(.hostProcessId == $p)
-        | [.eventName, .returnValue, [.args[] | select(.name != "envp") | .value]]]]' "$1"
+    jq -c -s --slurpfile c "$2" '. as $ev | [$c[] | . as $k | [$ev[] | select(.hostProcessId == $k.pid)
+        | [.eventName, .returnValue, (.args[] | select(.name == "dirfd") | .value == $k.fd),
+           [.args[] | select(.name != "envp" and .name != "dirfd") | .value]]]]' "$1"
 }
 check "guest exec workload: exits 0, every case run with its strings unmapped" \
     test "$(cat "$G/exec.rc")" = 0 -a "$(jq -s 'length == 7 and all(.untouched)' "$G/exec.cases")" = true

@@ -20,7 +20,7 @@
  *   missing   fork, then execv("/nonexistent/execprobe", argv): fails, ENOENT
  * Before each exec the case checks, in /proc/self/pagemap, that the block is
  * not mapped, and writes the result with the child's pid to DIR/cases.json
- * ({"case","pid","untouched"} a line). Exit status 0 when every child
+ * ({"case","pid","untouched","fd"} a line; fd: the execveat's descriptor). Exit status 0 when every child
  * exited 0 (missing: its execv returned ENOENT). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -82,15 +82,17 @@ static int page_present(const void *addr)
 	return n == (ssize_t)sizeof(entry) ? (int)(entry >> 63) : -1;
 }
 
-/* One line of cases.json: the case, the pid that execs, and whether the
- * block was unmapped just before. */
+static int exec_fd = -1;        /* the descriptor an execveat case runs */
+
+/* One line of cases.json: the case, the pid that execs, whether the block
+ * was unmapped just before, and the descriptor of an execveat (-1: none). */
 static void report_as(const char *name, pid_t pid, bool untouched)
 {
-	char line[128];
+	char line[160];
 	int fd, n;
 
-	n = snprintf(line, sizeof(line), "{\"case\":\"%s\",\"pid\":%d,\"untouched\":%s}\n", name,
-		     (int)pid, untouched ? "true" : "false");
+	n = snprintf(line, sizeof(line), "{\"case\":\"%s\",\"pid\":%d,\"untouched\":%s,\"fd\":%d}\n",
+		     name, (int)pid, untouched ? "true" : "false", exec_fd);
 	fd = open("cases.json", O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd >= 0) {
 		if (write(fd, line, (size_t)n) != n)
@@ -130,6 +132,7 @@ static void run_execveat(int fd, const char *name)
 {
 	char *const argv[] = { (char *)U.arg0, (char *)U.arg1, (char *)U.arg2, NULL };
 
+	exec_fd = fd;
 	report(name);
 	syscall(SYS_execveat, fd, U.empty, argv, environ, AT_EMPTY_PATH);
 	_exit(126);
