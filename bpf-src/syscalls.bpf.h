@@ -19,6 +19,9 @@
  * number included (orig_ax becomes -1): its exit cannot tell what it was. Its
  * own syscall trace event (or sys_enter) marks the thread on the way in, and
  * the exit takes the number from the mark. It has no arguments to keep.
+ * Likewise accept, accept4, getsockname, getpeername and recvfrom mark the
+ * size of the caller's address buffer, which the kernel overwrites with the
+ * address's length: the exit reads no more of the buffer than was the caller's.
  *
  * A new task is decided at its fork (sched.bpf.h), so its return from clone
  * is reported. A task older than tracee is first seen at a syscall's exit (or
