@@ -22,6 +22,8 @@ TEST_PKGS+=(prometheus curl iproute2)
 TEST_PKGS+=(lintian man-db systemd)
 # test_service_notify.sh: listens where systemd would for READY=1
 TEST_PKGS+=(socat)
+# test_programs.sh: real programs traced by strace and tracee side by side
+TEST_PKGS+=(tar git python3)
 
 # test/bench/bench.sh: the tracers tracee is measured against, and a profiler
 BENCH_PKGS=(strace linux-perf bpftrace time valgrind)

@@ -95,8 +95,12 @@ LOOP_BODY(store__str_array_elem)
 		return 1;
 	}
 	next = store__array_elem(s, c->arr_off, p);
-	if (!next)
+	if (!next) {
+		/* an element that cannot be read ends the array as a cut one:
+		 * "..." says that more was there */
+		c->arr_cut = 1;
 		return 1;
+	}
 	c->arr_off = next;
 	c->arr_count++;
 	return 0;
@@ -132,13 +136,67 @@ static __always_inline __u32 store__str_array(struct scratch *s, __u32 off, cons
 	return off;
 }
 
+/* A NUL-separated string area of user memory (a new image's argv or envp,
+ * from mm->arg_start to arg_end) stored as ARG_STR_ARRAY, cut as argv is.
+ * first (kernel memory, may be NULL) is put in front of the area's strings. */
+static __always_inline __u32 store__str_area(struct scratch *s, __u32 off, const char *first,
+					     __u64 start, __u64 end)
+{
+	__u32 at = off__bound(off), count = 0, len;
+	bool cut = false;
+	long n;
+	int i;
+
+	if (at > ARGS_ROOM || (!first && (!start || end <= start)))
+		return store__none(s, at);
+	off = at + 5;
+	if (first) {
+		n = bpf_probe_read_kernel_str(&s->buf[off + 4], TRACEE_STR_MAX, first);
+		len = n > 0 ? (n - 1) & STR_MASK : 0;
+		__builtin_memcpy(&s->buf[off], &len, sizeof(len));
+		off += 4 + len;
+		count++;
+	}
+	for (i = count; i < TRACEE_ARGV_MAX && start < end; i++) {
+		if (off > ARGS_ROOM) {
+			cut = true;
+			break;
+		}
+		off = off__bound(off);
+		n = bpf_probe_read_user_str(&s->buf[off + 4], TRACEE_STR_MAX, (const void *)start);
+		if (n <= 0)
+			break;
+		len = (n - 1) & STR_MASK;
+		__builtin_memcpy(&s->buf[off], &len, sizeof(len));
+		off += 4 + len;
+		start += n;
+		count++;
+	}
+	if (i == TRACEE_ARGV_MAX && start < end)
+		cut = true;
+	if (cut) {
+		len = 3;
+		off = off__bound(off);
+		__builtin_memcpy(&s->buf[off], &len, sizeof(len));
+		__builtin_memcpy(&s->buf[off + 4], "...", 3);
+		off += 7;
+		count++;
+	}
+	s->buf[at] = ARG_STR_ARRAY;
+	__builtin_memcpy(&s->buf[at + 1], &count, sizeof(count));
+	return off;
+}
+
 /* A struct sockaddr of up to TRACEE_SOCKADDR_MAX bytes. Its length is the
  * next argument: a value (connect, bind, sendto) or a pointer to one for an
  * address the kernel fills in (accept, getsockname, recvfrom). Records are
  * made at syscall exit, so a filled-in address is there to read - but only
- * when the call succeeded; otherwise the pointer is kept, as strace shows it. */
+ * when the call succeeded; otherwise the pointer is kept, as strace shows it.
+ * A filled-in address is read no further than the kernel wrote: the length
+ * it returned, and no more than the caller's buffer (room: 1 + its size, as
+ * the entry saw it; 0 when unknown). */
 static __always_inline __u32 store__sockaddr(struct scratch *s, __u32 off, const void *uaddr,
-					     __u64 lenarg, bool filled, __s64 ret)
+					     __u64 lenarg, bool filled, __s64 ret, __u32 room)
 {
 	__s32 ulen = (__s32)lenarg;
 	__u32 len;
@@ -151,6 +209,8 @@ static __always_inline __u32 store__sockaddr(struct scratch *s, __u32 off, const
 	if (filled && (!lenarg || bpf_probe_read_user(&ulen, sizeof(ulen), (const void *)lenarg)))
 		return store__none(s, off);
 	len = ulen < 0 ? 0 : (__u32)ulen;
+	if (filled && room && len > room - 1)
+		len = room - 1;
 	if (len > TRACEE_SOCKADDR_MAX)
 		len = TRACEE_SOCKADDR_MAX;
 	barrier_var(len);
@@ -179,9 +239,10 @@ static __always_inline __u32 store__int_pair(struct scratch *s, __u32 off, const
 }
 
 /* One syscall argument, read as its kind says. A sockaddr's length is the
- * argument after it (next), a pointer when the kernel fills the address in. */
+ * argument after it (next), a pointer when the kernel fills the address in
+ * (room: see store__sockaddr). */
 static __always_inline __u32 store__syscall_arg(struct scratch *s, __u32 off, __u8 kind, __u64 v,
-						__u64 next, __u8 next_kind)
+						__u64 next, __u8 next_kind, __u32 room)
 {
 	__s64 ret = ((struct event_header *)s->buf)->retval;
 
@@ -198,7 +259,7 @@ static __always_inline __u32 store__syscall_arg(struct scratch *s, __u32 off, __
 	case ARG_STR_ARRAY:
 		return store__str_array(s, off, (const char *const *)v);
 	case ARG_SOCKADDR:
-		return store__sockaddr(s, off, (const void *)v, next, next_kind == ARG_PTR, ret);
+		return store__sockaddr(s, off, (const void *)v, next, next_kind == ARG_PTR, ret, room);
 	case ARG_INT_PAIR:
 		return store__int_pair(s, off, (const void *)v, ret);
 	default:

@@ -20,6 +20,41 @@ enum {
 	FILTER_NR_sethostname = 170, FILTER_NR_unshare = 272, FILTER_NR_setns = 308,
 };
 
+#define FILTER_PIDNS_DEPTH 8      /* pid namespaces nested below the host's, at most */
+
+/* The task's thread-group id as tracee's pid namespace numbers it: the
+ * caller's pids, as the user gave them and as waitpid sees them. 0 for a
+ * task outside that namespace (it has no number there). */
+static __always_inline __u32 task__caller_tgid(struct task_struct *task)
+{
+	struct task_struct *leader;
+	struct pid *pid;
+	unsigned int level;
+	int i;
+
+	if (!tracee_pidns)
+		return READ_KERN(task->tgid);
+	leader = READ_KERN(task->group_leader);
+	pid = READ_KERN(leader->thread_pid);
+	level = READ_KERN(pid->level);
+	for (i = 0; i < FILTER_PIDNS_DEPTH; i++) {
+		struct pid_namespace *ns;
+
+		if (i > (int)level)
+			break;
+		ns = READ_KERN(pid->numbers[i].ns);
+		if (READ_KERN(ns->ns.inum) == tracee_pidns)
+			return READ_KERN(pid->numbers[i].nr);
+	}
+	return 0;
+}
+
+/* The current task's, the cheap way when tracee sees the host's numbers. */
+static __always_inline __u32 filter__current_tgid(struct task_struct *task)
+{
+	return tracee_pidns ? task__caller_tgid(task) : bpf_get_current_pid_tgid() >> 32;
+}
+
 static __always_inline bool filter__tgid_followed(__u32 tgid)
 {
 	return bpf_map_lookup_elem(&traced_tgids, &tgid) != NULL;
@@ -130,7 +165,7 @@ static __always_inline bool filter__task_traced(struct task_struct *task, __u32 
 {
 	__u8 one = 1;
 
-	if (tgid == tracee_tgid)
+	if (tgid == tracee_tgid || (tracee_pidns && !tgid && trace_mode == TRACE_PROCESS_FOLLOW))
 		return false;
 	/* process:follow: a match roots a followed tree; descendants need no match */
 	if (trace_mode == TRACE_PROCESS_FOLLOW && filter_cfg.follow_roots) {
@@ -170,9 +205,22 @@ static __noinline int filter__decide(struct task_info *ti)
 	struct task_struct *task = task__current();
 
 	ti->recheck = 0;
-	ti->traced = filter__task_traced(task, bpf_get_current_pid_tgid() >> 32);
+	ti->traced = filter__task_traced(task, filter__current_tgid(task));
 	if (ti->traced)
 		filter__fill_context(ti, task);
+	return 0;
+}
+
+/* The same for a child at fork, run by its parent (the child has the
+ * parent's credentials and comm, which the filter reads from the current
+ * task), so that the child's first syscall exit - its return from clone -
+ * is already decided. */
+static __noinline int filter__decide_child(struct task_info *ti, struct task_struct *child)
+{
+	ti->recheck = 0;
+	ti->traced = filter__task_traced(child, task__caller_tgid(child));
+	if (ti->traced)
+		filter__fill_context(ti, child);
 	return 0;
 }
 

@@ -8,6 +8,10 @@
 
 /* Configuration, frozen at load. */
 const volatile __u32 tracee_tgid = 0;           /* never trace ourselves */
+/* tracee's pid namespace (inode) when it is not the host's (a container
+ * without --pid=host): the tgids the decision uses (tracee's own, -- COMMAND's,
+ * process:PID's, --filter pid='s, traced_tgids' keys) are numbered there. */
+const volatile __u32 tracee_pidns = 0;
 const volatile __u32 trace_mode = TRACE_PROCESS_NEW;
 const volatile __u64 start_time_ns = 0;         /* CLOCK_MONOTONIC at start */
 const volatile __u64 wakeup_bytes = 1 << 20;    /* wake the reader past this much data */
@@ -18,7 +22,10 @@ const volatile struct tracee_filter_config filter_cfg = {};    /* --filter; see 
 struct task_info {
 	__u8 traced;
 	__u8 recheck;           /* decide again at the next syscall exit (comm changed) */
-	__u8 pad[2];
+	__u8 in_sigreturn;      /* in rt_sigreturn, whose exit sees the restored registers */
+	__u8 pad;
+	__u32 sockaddr_room;    /* 1 + the caller's *addrlen at the entry of accept,
+				 * getsockname...: how much of the buffer is its (0: unknown) */
 	__u32 pid, tid, ppid;   /* in the task's pid namespace */
 	__u32 host_ppid;
 	__u32 mnt_ns, pid_ns;
@@ -83,6 +90,9 @@ struct loop_cursor {
 	__u32 arr_off;                  /* where its next element goes */
 	__u32 arr_count;
 	__u8 arr_cut;
+	__u32 sockaddr_room;            /* syscall__store_arg: the caller's address buffer */
+	__s32 exec_argc;                /* exec__count_one: argv's pointers so far */
+	__u64 at, end;                  /* exec__skip_one: what is left of an argument area */
 };
 
 /* A record is built here, then copied into the ring buffer at its real size. */

@@ -10,7 +10,8 @@
  *                       emitted by the parent; tids and pids as the host
  *                       sees them, *_ns_* in the task's own pid namespace
  *   sched_process_exec  (pathname, interpreter, argv): bprm->filename as
- *                       execve was given it, bprm->interp (differs for a
+ *                       execve was given it (for an exec by descriptor, the
+ *                       executed file's path), bprm->interp (differs for a
  *                       script: the interpreter run), and the new image's
  *                       argv read from its mm (arg_start..arg_end)
  *   sched_process_exit  (exit_code, process_group_exit): the wait(2) status
@@ -23,7 +24,9 @@
 #define TRACEE_SCHED_BPF_H
 
 #include "args.h"
+#include "exec.bpf.h"
 #include "filter.h"
+#include "vfs.h"
 
 /* The current thread's context when it is traced and the event selected. */
 static __always_inline struct task_info *sched__traced(__u32 event)
@@ -35,48 +38,6 @@ static __always_inline struct task_info *sched__traced(__u32 event)
 		return NULL;
 	ti = filter__task_info((__u32)id);
 	return ti && ti->traced ? ti : NULL;
-}
-
-/* A NUL-separated string area of user memory (a new image's argv, from
- * mm->arg_start to arg_end) stored as ARG_STR_ARRAY, cut as argv is. */
-static __always_inline __u32 store__str_area(struct scratch *s, __u32 off, __u64 start, __u64 end)
-{
-	__u32 at = off__bound(off), count = 0, len;
-	bool cut = false;
-	long n;
-	int i;
-
-	if (at > ARGS_ROOM || !start || end <= start)
-		return store__none(s, at);
-	off = at + 5;
-	for (i = 0; i < TRACEE_ARGV_MAX && start < end; i++) {
-		if (off > ARGS_ROOM) {
-			cut = true;
-			break;
-		}
-		off = off__bound(off);
-		n = bpf_probe_read_user_str(&s->buf[off + 4], TRACEE_STR_MAX, (const void *)start);
-		if (n <= 0)
-			break;
-		len = (n - 1) & STR_MASK;
-		__builtin_memcpy(&s->buf[off], &len, sizeof(len));
-		off += 4 + len;
-		start += n;
-		count++;
-	}
-	if (i == TRACEE_ARGV_MAX && start < end)
-		cut = true;
-	if (cut) {
-		len = 3;
-		off = off__bound(off);
-		__builtin_memcpy(&s->buf[off], &len, sizeof(len));
-		__builtin_memcpy(&s->buf[off + 4], "...", 3);
-		off += 7;
-		count++;
-	}
-	s->buf[at] = ARG_STR_ARRAY;
-	__builtin_memcpy(&s->buf[at + 1], &count, sizeof(count));
-	return off;
 }
 
 static __always_inline void sched__submit(void *ctx, struct scratch *s, __u32 off, __u16 argnum)
@@ -105,50 +66,105 @@ static __always_inline void sched__emit_fork(void *ctx, struct task_info *ti, st
 	sched__submit(ctx, s, off, 8);
 }
 
-/* Follow mode: a followed thread group's children are followed too. */
+/* A new task's trace decision, made at its fork: its first syscall exit
+ * (its return from clone) is then reported like any other. */
+static __always_inline void sched__decide_child(struct task_struct *child)
+{
+	struct task_info fresh = {};
+	__u32 tid = READ_KERN(child->pid);
+
+	filter__decide_child(&fresh, child);
+	if (bpf_map_update_elem(&task_info, &tid, &fresh, BPF_NOEXIST) && !bpf_map_lookup_elem(&task_info, &tid))
+		stats__inc(STAT_ERRORS);
+}
+
+/* Follow mode: a followed thread group's children are followed too; every
+ * child is decided now (sched__decide_child). */
 SEC("raw_tracepoint/sched_process_fork")
 int tracee_sched_process_fork(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct task_struct *parent = (struct task_struct *)ctx->args[0];
 	struct task_struct *child = (struct task_struct *)ctx->args[1];
-	__u32 ptgid = READ_KERN(parent->tgid), ctgid = READ_KERN(child->tgid);
 	struct task_info *ti;
+	__u32 ptgid, ctgid;
 	__u8 one = 1;
 
-	if (trace_mode == TRACE_PROCESS_FOLLOW && ptgid != ctgid && filter__tgid_followed(ptgid))
-		bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
+	if (trace_mode == TRACE_PROCESS_FOLLOW) {
+		ptgid = task__caller_tgid(parent);
+		ctgid = task__caller_tgid(child);
+		if (ctgid && ptgid != ctgid && filter__tgid_followed(ptgid))
+			bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
+	}
+	sched__decide_child(child);
 	if ((ti = sched__traced(EVENT_SCHED_PROCESS_FORK)))
 		sched__emit_fork(ctx, ti, parent, child);
 	return 0;
 }
 
+/* Is name the kernel's "/dev/fd/N..." of an exec by descriptor (execveat,
+ * fexecve)? Such a name says nothing of the file. */
+static __always_inline bool sched__fd_name(const char *name)
+{
+	char head[8];
+
+	return !bpf_probe_read_kernel(head, sizeof(head), name) &&
+	       !__builtin_memcmp(head, "/dev/fd/", sizeof(head));
+}
+
+/* The executed file's own path, as security_bprm_check reports it. */
+static __always_inline __u32 sched__store_file_path(struct scratch *s, __u32 off,
+						    struct linux_binprm *bprm)
+{
+	struct file *file = READ_KERN(bprm->file);
+
+	return store__str(s, off, file ? vfs__path_str(vfs__file_path(file)) : NULL, false);
+}
+
+/* pathname: the name exec was given, or for an exec by descriptor the
+ * executed file's path (a memfd's "memfd:NAME" rather than "/dev/fd/3");
+ * interpreter: a script's interpreter, else the same as pathname. At this
+ * point bprm->file is the file last loaded: a script's interpreter, so a
+ * script run by descriptor keeps its "/dev/fd/N" name. */
 static __always_inline void sched__emit_exec(void *ctx, struct task_info *ti, struct linux_binprm *bprm)
 {
 	struct scratch *s = scratch__get();
 	struct mm_struct *mm = READ_KERN(task__current()->mm);
+	const char *filename = READ_KERN(bprm->filename), *interp = READ_KERN(bprm->interp);
+	bool by_fd = interp == filename && sched__fd_name(filename);
 	__u32 off = sizeof(struct event_header);
 
 	if (!s)
 		return;
 	record__init(s, ti, EVENT_SCHED_PROCESS_EXEC, 0);
-	off = store__str(s, off, READ_KERN(bprm->filename), false);
-	off = store__str(s, off, READ_KERN(bprm->interp), false);
-	off = store__str_area(s, off, READ_KERN(mm->arg_start), READ_KERN(mm->arg_end));
+	if (by_fd) {
+		off = sched__store_file_path(s, off, bprm);
+		off = sched__store_file_path(s, off, bprm);
+	} else {
+		off = store__str(s, off, filename, false);
+		off = store__str(s, off, interp, false);
+	}
+	off = store__str_area(s, off, NULL, READ_KERN(mm->arg_start), READ_KERN(mm->arg_end));
 	sched__submit(ctx, s, off, 3);
 }
 
-/* After exec the task may be in a new world (comm, credentials); decide again. */
+/* args: (task, old_pid, bprm). The caller's execve/execveat event first
+ * (exec.bpf.h: made here when the call succeeded); then, as the task may be
+ * in a new world (comm, credentials), the trace decision again. */
 SEC("raw_tracepoint/sched_process_exec")
 int tracee_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
+	__u32 old_tid = (__u32)ctx->args[1];
 	__u64 id = bpf_get_current_pid_tgid();
-	struct task_info *ti = filter__task_info((__u32)id);
+	struct task_info *ti;
 
-	if (!ti)
+	barrier_var(old_tid);
+	if (!(ti = filter__task_info((__u32)id)))
 		return 0;
+	exec__emit_done(ctx, ti, old_tid, bprm);
 	filter__decide(ti);
 	if (ti->traced && event__selected(EVENT_SCHED_PROCESS_EXEC))
-		sched__emit_exec(ctx, ti, (struct linux_binprm *)ctx->args[2]);
+		sched__emit_exec(ctx, ti, bprm);
 	return 0;
 }
 
@@ -170,8 +186,9 @@ SEC("raw_tracepoint/sched_process_exit")
 int tracee_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid, tgid = pid_tgid >> 32;
+	__u32 tid = (__u32)pid_tgid;
 	struct task_struct *task = task__current();
+	__u32 tgid = filter__current_tgid(task);
 	struct signal_struct *signal = READ_KERN(task->signal);
 	bool group_dead = READ_KERN(signal->live.counter) == 0;
 	struct task_info *ti;
@@ -179,6 +196,7 @@ int tracee_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 	if ((ti = sched__traced(EVENT_SCHED_PROCESS_EXIT)))
 		sched__emit_exit(ctx, ti, task, group_dead);
 	bpf_map_delete_elem(&task_info, &tid);
+	exec__forget(tid);
 	if (group_dead)
 		bpf_map_delete_elem(&traced_tgids, &tgid);
 	return 0;

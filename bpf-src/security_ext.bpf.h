@@ -89,7 +89,7 @@ static __always_inline void ext__emit_connect(void *ctx, struct task_info *ti, i
 	record__init(s, ti, EVENT_SECURITY_SOCKET_CONNECT, 0);
 	off = store__u32(s, sizeof(struct event_header), ARG_INT, (__u32)fd);
 	off = store__u32(s, off, ARG_INT, (__u32)type);
-	off = user ? store__sockaddr(s, off, addr, len, false, 0) : store__ksockaddr(s, off, addr, (int)len);
+	off = user ? store__sockaddr(s, off, addr, len, false, 0, 0) : store__ksockaddr(s, off, addr, (int)len);
 	sec__submit(ctx, s, off, 3);
 }
 

@@ -3,8 +3,10 @@
  * value). Names, their order and the spelling of unknown values follow
  * strace 6.1, checked against its output on this machine, so a trace can be
  * compared with strace's line by line. A name strace does not know yet is
- * one row to add. Values are the x86_64 kernel ABI's, written out so that
- * no libc header decides them. */
+ * one row to add: the rows marked "newer" are the kernel's (uapi up to 6.18;
+ * enums checked against its BTF) that strace 6.1 shows as numbers. Values
+ * are the x86_64 kernel ABI's, written out so that no libc header decides
+ * them. */
 #include "argfmt.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -115,6 +117,7 @@ TABLE(xt_mmap_prot, mmap_prot_names, "PROT_NONE", " /* PROT_??? */");
  * size (flags >> 26) as N<<MAP_HUGE_SHIFT */
 static const struct xlat mmap_type_names[] = {
 	{ 0, "MAP_FILE" }, { 1, "MAP_SHARED" }, { 2, "MAP_PRIVATE" }, { 3, "MAP_SHARED_VALIDATE" },
+	{ 8, "MAP_DROPPABLE" },         /* newer: 6.11 */
 };
 TABLE(xt_mmap_type, mmap_type_names, NULL, " /* MAP_??? */");
 
@@ -200,7 +203,14 @@ static const struct xlat prctl_names[] = {
 	{ 57, "PR_SET_IO_FLUSHER" }, { 58, "PR_GET_IO_FLUSHER" },
 	{ 59, "PR_SET_SYSCALL_USER_DISPATCH" }, { 60, "PR_PAC_SET_ENABLED_KEYS" },
 	{ 61, "PR_PAC_GET_ENABLED_KEYS" }, { 62, "PR_SCHED_CORE" }, { 63, "PR_SME_SET_VL" },
-	{ 64, "PR_SME_GET_VL" }, { 0x59616d61, "PR_SET_PTRACER" },
+	{ 64, "PR_SME_GET_VL" }, { 0x59616d61, "PR_SET_PTRACER" }, { 0x53564d41, "PR_SET_VMA" },
+	/* newer: 6.3 to 6.16 */
+	{ 65, "PR_SET_MDWE" }, { 66, "PR_GET_MDWE" }, { 67, "PR_SET_MEMORY_MERGE" },
+	{ 68, "PR_GET_MEMORY_MERGE" }, { 69, "PR_RISCV_V_SET_CONTROL" },
+	{ 70, "PR_RISCV_V_GET_CONTROL" }, { 71, "PR_RISCV_SET_ICACHE_FLUSH_CTX" },
+	{ 72, "PR_PPC_GET_DEXCR" }, { 73, "PR_PPC_SET_DEXCR" }, { 74, "PR_GET_SHADOW_STACK_STATUS" },
+	{ 75, "PR_SET_SHADOW_STACK_STATUS" }, { 76, "PR_LOCK_SHADOW_STACK_STATUS" },
+	{ 77, "PR_TIMER_CREATE_RESTORE_IDS" }, { 78, "PR_FUTEX_HASH" }, { 0x41555856, "PR_GET_AUXV" },
 };
 TABLE(xt_prctl_option, prctl_names, NULL, " /* PR_??? */");
 
@@ -220,6 +230,7 @@ static const struct xlat bpf_names[] = {
 	{ 30, "BPF_LINK_GET_FD_BY_ID" }, { 31, "BPF_LINK_GET_NEXT_ID" },
 	{ 32, "BPF_ENABLE_STATS" }, { 33, "BPF_ITER_CREATE" }, { 34, "BPF_LINK_DETACH" },
 	{ 35, "BPF_PROG_BIND_MAP" },
+	{ 36, "BPF_TOKEN_CREATE" }, { 37, "BPF_PROG_STREAM_READ_BY_FD" },       /* newer: 6.9, 6.17 */
 };
 TABLE(xt_bpf_cmd, bpf_names, NULL, " /* BPF_??? */");
 

@@ -100,24 +100,34 @@ struct capture {
 	} pend;
 	unsigned char *copy_buf;
 	struct capture_counts counts;
+	unsigned errors_shown;
+	char first_error[256], last_error[256];
 	bool debug;
 };
 
 static void capture_error(struct capture *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Each error is counted; a cause is printed when it first occurs (the same
+ * one again, a full disk say, is only counted), and the first one is
+ * repeated at exit with the count. */
 static void capture_error(struct capture *c, const char *fmt, ...)
 {
+	char msg[sizeof(c->first_error)];
 	va_list ap;
 
-	if (c->counts.errors++ >= ERRORS_SHOWN && !c->debug)
-		return;
-	fputs("tracee: capture: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	if (c->counts.errors == ERRORS_SHOWN && !c->debug)
+	if (!c->counts.errors++)
+		memcpy(c->first_error, msg, sizeof(msg));
+	if (!strcmp(msg, c->last_error) && !c->debug)
+		return;
+	memcpy(c->last_error, msg, sizeof(msg));
+	if (++c->errors_shown > ERRORS_SHOWN && !c->debug)
+		return;
+	fprintf(stderr, "tracee: capture: %s\n", msg);
+	if (c->errors_shown == ERRORS_SHOWN && !c->debug)
 		fputs("tracee: capture: further errors are only counted\n", stderr);
 }
 
@@ -1030,6 +1040,8 @@ void capture_close(struct capture *c, struct bpf_object *obj, FILE *err)
 			(unsigned long long)c->counts.regions, (unsigned long long)k[CAPTURE_STAT_LOST],
 			(unsigned long long)k[CAPTURE_STAT_UNREADABLE],
 			(unsigned long long)c->counts.errors);
+	if (err && c->counts.errors)
+		fprintf(err, "tracee: capture: the first error: %s\n", c->first_error);
 	for (size_t i = 0; i < c->narts; i++) {
 		if (c->arts[i].fd >= 0)
 			close(c->arts[i].fd);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -91,15 +92,31 @@ static uint64_t clock_offset_ns(void)
 	       (uint64_t)mono.tv_nsec;
 }
 
+/* The kernel's number for the host's pid namespace (PROC_PID_INIT_INO). */
+#define HOST_PIDNS_INO 0xEFFFFFFCu
+
+/* tracee's pid namespace inode when it is not the host's (a container run
+ * without --pid=host), else 0: the kernel side then numbers the pids it
+ * compares (tracee's, the command's, process:PID's) as tracee sees them. */
+static uint32_t private_pidns(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/pid", &st) || st.st_ino == HOST_PIDNS_INO)
+		return 0;
+	return (uint32_t)st.st_ino;
+}
+
 static int configure(struct bpf_object *obj, const struct tracee_config *cfg, uint64_t start_time_ns)
 {
-	uint32_t tgid = (uint32_t)getpid(), mode = cfg->trace_mode;
+	uint32_t tgid = (uint32_t)getpid(), mode = cfg->trace_mode, pidns = private_pidns();
 	uint64_t clock_offset = clock_offset_ns();
 	uint64_t wakeup = (uint64_t)cfg->rb_pages * 4096 / 16;
 	struct bpf_map *rb = bpf_object__find_map_by_name(obj, "events");
 	int err;
 
 	if ((err = rodata_set(obj, "tracee_tgid", &tgid, sizeof(tgid))) ||
+	    (err = rodata_set(obj, "tracee_pidns", &pidns, sizeof(pidns))) ||
 	    (err = rodata_set(obj, "trace_mode", &mode, sizeof(mode))) ||
 	    (err = rodata_set(obj, "start_time_ns", &start_time_ns, sizeof(start_time_ns))) ||
 	    (err = rodata_set(obj, "wakeup_bytes", &wakeup, sizeof(wakeup))) ||

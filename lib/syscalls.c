@@ -81,7 +81,10 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "sigset_t*", "set", ARG_PTR, FMT_DEFAULT },
 		{ "sigset_t*", "oldset", ARG_PTR, FMT_DEFAULT },
 		{ "size_t", "sigsetsize", ARG_ULONG, FMT_DEFAULT } } },
-	{ .id = 15, .name = "rt_sigreturn", .sets = "syscalls,signals", .argnum = 0 },
+	{ .id = 15, .name = "rt_sigreturn", .sets = "syscalls,signals", .argnum = 0,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_rt_sigreturn", "tracee_entry_rt_sigreturn" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } } },
 	{ .id = 16, .name = "ioctl", .sets = "default,syscalls,fs,fs_fd_ops", .argnum = 3,
 	  .args = {
 		{ "int", "fd", ARG_INT, FMT_DEFAULT },
@@ -203,6 +206,9 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int", "addrlen", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 43, .name = "accept", .sets = "default,syscalls,net,net_sock", .argnum = 3,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_accept", "tracee_entry_accept" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
 		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
@@ -216,6 +222,9 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "struct sockaddr*", "dest_addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int", "addrlen", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 45, .name = "recvfrom", .sets = "syscalls,net,net_snd_rcv", .argnum = 6,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_recvfrom", "tracee_entry_recvfrom" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
 		{ "void*", "buf", ARG_PTR, FMT_DEFAULT },
@@ -247,11 +256,17 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
 		{ "int", "backlog", ARG_INT, FMT_DEFAULT } } },
 	{ .id = 51, .name = "getsockname", .sets = "default,syscalls,net,net_sock", .argnum = 3,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_getsockname", "tracee_entry_getsockname" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
 		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
 		{ "int*", "addrlen", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 52, .name = "getpeername", .sets = "syscalls,net,net_sock", .argnum = 3,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_getpeername", "tracee_entry_getpeername" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
 		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
@@ -287,6 +302,8 @@ const struct event_def tracee_syscall_defs[] = {
 	{ .id = 58, .name = "vfork", .sets = "default,syscalls,proc,proc_life", .argnum = 0 },
 	{ .id = 59, .name = "execve", .sets = "default,syscalls,proc,proc_life", .argnum = 3, .at_entry = true,
 	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execve", "tracee_entry_execve,tracee_exec_prepare" },
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execve", "tracee_entry_execve,tracee_exec_prepare_kprobe" },
 		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execve", "tracee_entry_execve" },
 		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
@@ -1279,6 +1296,9 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "int", "fd", ARG_INT, FMT_DEFAULT },
 		{ "struct itimerspec*", "curr_value", ARG_PTR, FMT_DEFAULT } } },
 	{ .id = 288, .name = "accept4", .sets = "default,syscalls,net,net_sock", .argnum = 4,
+	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_accept4", "tracee_entry_accept4" },
+		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {
 		{ "int", "sockfd", ARG_INT, FMT_DEFAULT },
 		{ "struct sockaddr*", "addr", ARG_SOCKADDR, FMT_DEFAULT },
@@ -1468,6 +1488,8 @@ const struct event_def tracee_syscall_defs[] = {
 		{ "unsigned int", "size", ARG_UINT, FMT_DEFAULT } } },
 	{ .id = 322, .name = "execveat", .sets = "default,syscalls,proc,proc_life", .argnum = 5, .at_entry = true,
 	  .probes = {
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execveat", "tracee_entry_execveat,tracee_exec_prepare" },
+		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execveat", "tracee_entry_execveat,tracee_exec_prepare_kprobe" },
 		{ PROBE_TRACEPOINT, false, "syscalls/sys_enter_execveat", "tracee_entry_execveat" },
 		{ PROBE_TRACEPOINT, true, "sys_enter", "tracee_sys_enter" } },
 	  .args = {

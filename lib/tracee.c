@@ -93,7 +93,65 @@ static uint64_t monotonic_ns(void)
 struct command {
 	pid_t pid;
 	int release_fd;
+	char path[PATH_MAX];    /* argv[0] resolved through PATH before the fork */
 };
+
+/* Is path a file this process may execute? 0 or the errno execve would give. */
+static int command_runnable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return errno;
+	if (!S_ISREG(st.st_mode))
+		return EACCES;
+	return access(path, X_OK) ? errno : 0;
+}
+
+/* argv[0] as execvp would find it, searched here before the fork (as strace
+ * does), so the trace holds the command's one exec and not the search's
+ * failed attempts. 0, ENOENT (nowhere) or the error of the first entry
+ * that exists but cannot run. */
+static int command_resolve(const char *name, char *out, size_t len)
+{
+	const char *path = getenv("PATH"), *dir;
+	int first_err = 0, err;
+
+	if (strchr(name, '/')) {
+		if (snprintf(out, len, "%s", name) >= (int)len)
+			return ENAMETOOLONG;
+		return command_runnable(out);
+	}
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (dir = path; ; ) {
+		size_t n = strcspn(dir, ":");
+
+		if (snprintf(out, len, "%.*s%s%s", (int)n, n ? dir : ".", "/", name) < (int)len) {
+			err = command_runnable(out);
+			if (!err)
+				return 0;
+			if (err != ENOENT && err != ENOTDIR && !first_err)
+				first_err = err;
+		}
+		if (!dir[n])
+			break;
+		dir += n + 1;
+	}
+	return first_err ? first_err : ENOENT;
+}
+
+/* One line naming the problem, and the shell's status for it: 127 for a
+ * command that is not there, 126 for one that cannot run. */
+static int command_refuse(const char *name, int err)
+{
+	if (err == ENOENT && !strchr(name, '/'))
+		fprintf(stderr, "tracee: cannot run %s: command not found in PATH (give its path, "
+			"or add its directory to PATH)\n", name);
+	else
+		fprintf(stderr, "tracee: cannot run %s: %s\n", name, strerror(err));
+	return err == ENOENT || err == ENOTDIR || err == ENAMETOOLONG ? 127 : 126;
+}
 
 static int command_fork(struct command *c, char **argv)
 {
@@ -113,7 +171,7 @@ static int command_fork(struct command *c, char **argv)
 		close(fds[1]);
 		if (read(fds[0], &go, 1) != 1)
 			_exit(127);
-		execvp(argv[0], argv);
+		execv(c->path, argv);
 		fprintf(stderr, "tracee: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
@@ -287,6 +345,9 @@ int tracee_run(const struct tracee_config *cfg)
 	service_notify_init();
 	if (printer == &printer_table && trace_mode_is_container(cfg->trace_mode))
 		printer = &printer_table_container;
+	if (cfg->command && !cfg->build_only &&
+	    (err = command_resolve(cfg->command[0], cmd.path, sizeof(cmd.path))))
+		return command_refuse(cfg->command[0], err);
 	if (!cfg->build_only && cfg->webhook_url &&
 	    !(webhook = webhook_open(cfg->webhook_url, (enum webhook_format)cfg->webhook_format)))
 		return 1;

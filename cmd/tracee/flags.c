@@ -508,7 +508,7 @@ static enum flags_result load_rule_files(int argc, char **argv)
 
 enum flags_result flags_parse(int argc, char **argv, struct tracee_config *cfg)
 {
-	bool any_event = false;
+	bool any_event = false, mode_given = false;
 	int opt, idx = 0;
 
 	memset(excluded, 0, sizeof(excluded));
@@ -526,10 +526,16 @@ enum flags_result flags_parse(int argc, char **argv, struct tracee_config *cfg)
 		r = parse_one(opt, cfg, &any_event);
 		if (r != FLAGS_RUN)
 			return r;
+		mode_given |= opt == 't';
 	}
 	if (optind < argc) {
 		if (strcmp(argv[optind - 1], "--") != 0)
 			return flag_error("unexpected argument '%s' (put a command after --)", argv[optind]);
+		/* never override the user's mode silently */
+		if (mode_given)
+			return flag_error("--trace and -- COMMAND do not combine: -- COMMAND traces the "
+					  "command and its descendants; drop --trace, or start the command "
+					  "yourself and trace it with --trace");
 		cfg->command = &argv[optind];
 		cfg->trace_mode = TRACE_PROCESS_FOLLOW;     /* the command's pid; filters still apply */
 	} else if (cfg->trace_mode == TRACE_PROCESS_FOLLOW) {

@@ -697,8 +697,40 @@ static bool is_at_entry(const char *name)
 /* Their entry comes from the syscall's own trace event (syscalls:
  * sys_enter_NAME), whose handler tests one bit for every other syscall; the
  * raw sys_enter tracepoint, which would run a program for every syscall, is
- * the fallback. */
+ * the fallback. An exec also takes the sched_prepare_exec tracepoint, or a
+ * kprobe at the same place, where the kernel has one (bpf-src/exec.bpf.h:
+ * a script's argv[0]). */
 static void emit_entry_probes(const char *name)
+{
+	static const char *const prepare[] = { ",tracee_exec_prepare", ",tracee_exec_prepare_kprobe" };
+	bool exec = strncmp(name, "execve", 6) == 0;
+
+	printf(",\n\t  .probes = {\n");
+	for (size_t i = 0; exec && i < sizeof prepare / sizeof prepare[0]; i++)
+		printf("\t\t{ PROBE_TRACEPOINT, false, \"syscalls/sys_enter_%s\", \"tracee_entry_%s%s\" },\n",
+		       name, name, prepare[i]);
+	printf("\t\t{ PROBE_TRACEPOINT, false, \"syscalls/sys_enter_%s\", \"tracee_entry_%s\" },\n",
+	       name, name);
+	printf("\t\t{ PROBE_TRACEPOINT, true, \"sys_enter\", \"tracee_sys_enter\" } }");
+}
+
+/* What an exit cannot know, its entry marks on the thread (bpf-src/
+ * syscalls.bpf.h), from the syscall's own trace event or, as a fallback,
+ * from sys_enter: rt_sigreturn's number (its exit sees the restored
+ * registers), and the size of the buffer the kernel fills with an address. */
+static bool is_marked_at_entry(const char *name)
+{
+	static const char *const names[] = {
+		"rt_sigreturn", "accept", "accept4", "getsockname", "getpeername", "recvfrom",
+	};
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static void emit_mark_probes(const char *name)
 {
 	printf(",\n\t  .probes = {\n"
 	       "\t\t{ PROBE_TRACEPOINT, false, \"syscalls/sys_enter_%s\", \"tracee_entry_%s\" },\n"
@@ -734,6 +766,8 @@ static void emit(int total, int n_tsv, int n_tracefs, int n_sig)
 		       nr, r->name, r->sets, r->argnum, at_entry ? ", .at_entry = true" : "");
 		if (at_entry)
 			emit_entry_probes(r->name);
+		else if (is_marked_at_entry(r->name))
+			emit_mark_probes(r->name);
 		if (r->argnum == 0) {
 			printf(" },\n");
 			continue;

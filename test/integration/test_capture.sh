@@ -157,6 +157,24 @@ check "symlink refusal reported" grep -q "cannot write host/$name_a: it is a sym
 check "hard link refusal reported" grep -q "cannot write host/$name_c: not a regular file of ours" "$WORK/s.err"
 check "both counted as errors" grep -q 'errors: 2$' "$WORK/s.err"
 
+# ---- a full file system: the cause said once when it occurs, and again at exit ----
+mkdir -m 0700 "$WORK/full"
+if mount -t tmpfs -o size=64k,mode=0700 tracee-test-full "$WORK/full"; then
+    "$TRACEE" --install-path "$INSTALL" --output-path "$WORK/full/out" --capture write -e openat \
+        -- sh -c "head -c 300000 /dev/zero >'$WORK/big1'; head -c 300000 /dev/zero >'$WORK/big2'" \
+        >/dev/null 2>"$WORK/full.err"
+    check "full file system: tracee still exits with the command's status" test $? = 0
+    check "full file system: errors counted" grep -Eq 'capture: .*errors: [2-9][0-9]*$' "$WORK/full.err"
+    check "full file system: the cause named once while running" test \
+        "$(grep -c '^tracee: capture: writing an artifact failed: No space left on device$' "$WORK/full.err")" = 1
+    check "full file system: and named again at exit" grep -qx \
+        'tracee: capture: the first error: writing an artifact failed: No space left on device' "$WORK/full.err"
+    umount "$WORK/full"
+else
+    bad "a small tmpfs mounts (for the full file system case)"
+fi
+rm -f "$WORK/big1" "$WORK/big2"
+
 # ---- output path checks and flags ------------------------------------------------
 mkdir -m 0777 "$WORK/open-dir"
 "$TRACEE" --install-path "$INSTALL" --output-path "$WORK/open-dir" --capture write -e exit_group \

@@ -184,6 +184,22 @@ trace_host_command
 check "slim + mounted cache: exit status 0" test "$STATUS" = 0
 check "slim + mounted cache: the host command's openat" has_openat "$WORK/$CNAME.out"
 
+# ---- without --pid=host (CI jobs, dev containers): tracee in the container's
+# own pid namespace traces the command it is given, numbered as it sees it
+name=tracee-test-$$-ownpid
+docker run --name "$name" --rm --cap-add SYS_ADMIN --security-opt seccomp=unconfined \
+	--network none -v "$MNT:/tmp/tracee" $SLIM -o json -e openat -- cat /etc/hostname \
+	>"$WORK/ownpid.out" 2>"$WORK/ownpid.err"
+check "no --pid=host: tracee -- cat exits 0" test $? = 0
+grep '^{' "$WORK/ownpid.out" >"$WORK/ownpid.json"
+check "no --pid=host: cat's openat of /etc/hostname" jq -e -s 'any(.processName == "cat"
+	and .eventName == "openat" and .returnValue >= 0
+	and (.args[] | select(.name == "pathname") | .value) == "/etc/hostname")' "$WORK/ownpid.json"
+check "no --pid=host: processId is the container's, hostProcessId the host's" jq -e -s \
+	'length > 0 and all(.processName == "cat" and .processId < .hostProcessId and .processId < 100)' \
+	"$WORK/ownpid.json"
+check "no --pid=host: counters, nothing lost" grep -Eq 'events: [1-9][0-9]*, lost: 0' "$WORK/ownpid.err"
+
 # ---- slim image without an object: one line saying why, non-zero exit
 MNT="$WORK/empty"
 name=tracee-test-$$-noobj

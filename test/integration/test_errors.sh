@@ -15,6 +15,10 @@ check "unknown output format" one_line_error "xml" -o xml
 check "unknown build policy" one_line_error "sometimes" --build-policy sometimes
 check "unknown trace mode" one_line_error "process:sometimes" -t process:sometimes
 check "missing flag value" one_line_error "--output" --output
+check "--trace with -- COMMAND: refused, never overridden" \
+    one_line_error "--trace and -- COMMAND do not combine" -t container:new -- true
+check "-t process:all with -- COMMAND: refused too" \
+    one_line_error "--trace and -- COMMAND do not combine" -t process:all -e openat -- true
 check "--help exits 0" "$TRACEE" --help
 check "--version" bash -c "'$TRACEE' --version | grep -Eq '^tracee [0-9]+\.[0-9]+\.[0-9]+$'"
 finish

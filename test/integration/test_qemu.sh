@@ -34,6 +34,9 @@ ln -s /usr/bin/cat "$WORK/cat-link"
 WRITTEN=$WORK/written
 WRITE_CMD="echo hi >$WRITTEN; /usr/bin/rm $WRITTEN"
 D=$WORK/wl
+# execs of strings the caller never touched (test/workload/execprobe.c)
+EXECPROBE="$(dirname "$TRACEE")/execprobe"
+EXECDIR=$WORK/exec
 
 # Which security events this tracee has (they came with probe selection):
 # the file events get a run of their own, every one is checked for its probe.
@@ -76,6 +79,9 @@ GUEST
     echo "run syscalls \$T --debug -o json -e openat,execve -- /usr/bin/cat $KNOWN"
     echo "run workload \$T -o json -e $WL_NAMES -- $WL $D"
     echo "cp $D/expected.json /out/workload.expected; cp $D/children.json /out/workload.children"
+    echo "mkdir -p $EXECDIR"
+    echo "run exec \$T -o json -e execve,execveat,sched_process_exec -- $EXECPROBE $EXECDIR"
+    echo "cp $EXECDIR/cases.json /out/exec.cases"
     # the security events as the kernel serves them best, then with lsm and
     # fentry refused: from kprobes
     for kp in "" "-kprobe"; do
@@ -154,6 +160,19 @@ if ((${#WRITE_EVENTS[@]})); then
     write_events "$H/writes.json" >"$H/writes.sel"
 fi
 
+# Execs of never-touched strings (where the kernel lacks sched_prepare_exec,
+# a kprobe instead): per case its one exec event and its sched_process_exec,
+# every argument the same (but envp, a pointer, and dirfd, a number the
+# run's inherited descriptors decide: each is checked against its case's).
+exec_events() { # JSON CASES: per case, its exec events
+    jq -c -s --slurpfile c "$2" '. as $ev | [$c[] | . as $k | [$ev[] | select(.hostProcessId == $k.pid)
+        | [.eventName, .returnValue, (.args[] | select(.name == "dirfd") | .value == $k.fd),
+           [.args[] | select(.name != "envp" and .name != "dirfd") | .value]]]]' "$1"
+}
+mkdir -p "$EXECDIR"
+tracee -o json -e execve,execveat,sched_process_exec -- "$EXECPROBE" "$EXECDIR" >"$H/exec.json" 2>/dev/null
+exec_events "$H/exec.json" "$EXECDIR/cases.json" >"$H/exec.sel"
+
 # --- per kernel --------------------------------------------------------------------
 
 # build_for SUITE SERIES: the object from that kernel's own headers, built
@@ -184,7 +203,8 @@ check_boot() {
     rel=$(cat "$WORK/$suite/release")
     obj=$(cat "$WORK/$suite/objpath")
     "$RUN" --kernel "$suite" --lsm "$lsm" --object "$obj" --script "$WORK/guest.sh" --out "$g" \
-        --file "$KNOWN:$KNOWN" --add /usr/bin/rm --add "$WL" >"$g/run.out" 2>"$g/run.err"
+        --file "$KNOWN:$KNOWN" --add /usr/bin/rm --add "$WL" --add "$EXECPROBE" \
+        >"$g/run.out" 2>"$g/run.err"
     rc=$?
     check "[$b] guest booted and ran its commands (run.sh exit 0)" test $rc = 0
     if [[ $rc != 0 ]]; then tail -n 40 "$g/run.err"; fi
@@ -228,6 +248,15 @@ check_boot() {
     grep -v '^ok ' "$g/workload.cmp" | head -5
     check "[$b] workload: the same calls as on the host, one by one" \
         cmp -s <(verdict_names "$H/workload.cmp") <(verdict_names "$g/workload.cmp")
+
+    check "[$b] exec workload: exits 0, every case run with its strings unmapped" \
+        test "$(cat "$g/exec.rc")" = 0 -a "$(jq -s 'length == 7 and all(.untouched)' "$g/exec.cases")" = true
+    grep '^{' "$g/exec.out" | exec_events /dev/stdin "$g/exec.cases" >"$g/exec.sel"
+    check "[$b] exec workload: every argument of every exec, as on the host" \
+        same_sel "$H/exec.sel" "$g/exec.sel"
+    check "[$b] exec workload: the script's execve has its own argv[0]" jq -e \
+        '.[4][0] == ["execve", 0, ["'"$EXECDIR"'/script", ["probe-arg0", "rodata argument 1"]]]' \
+        "$g/exec.sel"
 
     check_security "$b" "$g" "" "$(grep -Eq '(^|,)bpf(,|$)' "$g/lsm" && echo lsm)"
     check_security "$b" "$g" -kprobe kprobe

@@ -33,6 +33,25 @@ check "hostProcessId is the command's pid" jq -e -s --argjson p "$(cat "$WORK/pi
 tracee -e exit_group -- sh -c 'exit 7' >/dev/null 2>&1
 check "exit status passes through (7)" test $? = 7
 
+# the command's path is searched before the fork, as strace does: the trace
+# begins with the one exec asked for, never with tracee's failed PATH attempts
+PATH="$WORK/nowhere:/nonexistent:$PATH" tracee -o json -e execve -- true >"$WORK/launch" 2>/dev/null
+check "launch: one execve, of true's path, that succeeded" jq -e -s --arg p "$(type -P true)" \
+    'map([.eventName, .returnValue, (.args[] | select(.name == "pathname") | .value)])
+     == [["execve", 0, $p]]' "$WORK/launch"
+tracee -o json -e execve -- no-such-command-here >"$WORK/nf" 2>"$WORK/nf.err"
+check "launch: a command not found exits 127" test $? = 127
+check "launch: ... with one line naming it" test "$(cat "$WORK/nf.err")" = \
+    "tracee: cannot run no-such-command-here: command not found in PATH (give its path, or add its directory to PATH)"
+check "launch: ... and traces nothing" test ! -s "$WORK/nf"
+tracee -o json -e execve -- "$WORK/no-such-file" >"$WORK/nf2" 2>"$WORK/nf2.err"
+check "launch: a missing path exits 127, one line, nothing traced" test $? = 127 -a ! -s "$WORK/nf2" \
+    -a "$(wc -l <"$WORK/nf2.err")" = 1
+touch "$WORK/notexec"
+tracee -o json -e execve -- "$WORK/notexec" >"$WORK/ne" 2>"$WORK/ne.err"
+check "launch: a file that cannot run exits 126, one line, nothing traced" test $? = 126 -a ! -s "$WORK/ne" \
+    -a "$(cat "$WORK/ne.err")" = "tracee: cannot run $WORK/notexec: Permission denied"
+
 # follow: a grandchild's events are traced, an unrelated process's are not
 # (a shell that opens /etc/hostname itself, over and over, all along)
 sh -c 'while :; do read -r h </etc/hostname; done' & other=$!
@@ -71,6 +90,14 @@ TRACEE_PROBES_OFF=tracepoint:syscalls/sys_enter_execve,tracepoint:syscalls/sys_e
 check "with their trace events refused: served by sys_enter" grep -qx \
     'tracee: event execve served by tracepoint:sys_enter (fallback)' "$WORK/fallback.err"
 check "with their trace events refused: the same records" cmp "$WORK/entry.sel" "$WORK/fallback.sel"
+
+# a new task's trace decision is taken at its fork: its first syscall exit,
+# its own return from clone (0), is reported too
+tracee -o json -e clone,clone3 -- sh -c '/bin/true & wait' >"$WORK/fork.json" 2>/dev/null
+check "fork: the parent's clone returns the child's pid, the child's own clone returns 0" jq -e -s '
+    map(select(.returnValue > 0)) as $p | map(select(.returnValue == 0)) as $c
+    | ($p | length) == 1 and ($c | length) == 1 and $c[0].hostThreadId == $p[0].returnValue
+      and $c[0].eventName == $p[0].eventName' "$WORK/fork.json"
 
 # pid file exists while tracing, removed at exit
 tracee -e openat -- sh -c "cat $OUTPUT/tracee.pid >$WORK/pidfile" >/dev/null 2>&1

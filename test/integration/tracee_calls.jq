@@ -1,8 +1,7 @@
 # tracee_calls.jq - used by test_strace.sh: the syscall events of process $pid
 # (tracee -o json, slurped), from its first chdir($dir) on, in the form of
-# strace_calls.awk: name|return|path|FLAG FLAG ... An exec traced at entry and
-# again at exit (it failed) is one call, as strace shows it. $errnos maps
-# "N" to the errno name of -N.
+# strace_calls.awk: name|return|path|FLAG FLAG ... (an exec is one line, as
+# strace shows it). $errnos maps "N" to the errno name of -N.
 def flags: [.args[] | select((.type | test("char\\*") | not) and (.value | type) == "string")
              | .value | [scan("[A-Z][A-Z0-9_]+")] | .[]] | sort | join(" ");
 def path: [.args[] | select(.type == "const char*") | .value][0] // "" | gsub("\\|"; "%7C");
@@ -11,7 +10,5 @@ def ret: if .returnValue < 0 and .returnValue >= -4095 then $errnos[(-.returnVal
 [.[] | select(.hostProcessId == $pid and .eventId != null and (.eventId | tonumber) < 1000)] as $all
 | ($all | map(.eventName == "chdir" and .args[0].value == $dir) | index(true)) as $start
 | $all[$start:] as $ev
-| range(0; $ev | length) as $i
-| $ev[$i]
-| select(.eventName != "execve" or .returnValue != 0 or $ev[$i + 1].eventName != "execve")
+| $ev[]
 | "\(.eventName)|\(ret)|\(path)|\(flags)"

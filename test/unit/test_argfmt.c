@@ -226,7 +226,8 @@ static void test_processes(void)
 	INT(FMT_PRCTL_OPTION, 0x59616d61, "PR_SET_PTRACER");
 	INT(FMT_PRCTL_OPTION, 0, "0 /* PR_??? */");
 	INT(FMT_PRCTL_OPTION, 17, "0x11 /* PR_??? */");
-	INT(FMT_PRCTL_OPTION, 65, "0x41 /* PR_??? */");
+	INT(FMT_PRCTL_OPTION, 65, "PR_SET_MDWE");        /* newer than strace 6.1 */
+	INT(FMT_PRCTL_OPTION, 79, "0x4f /* PR_??? */");
 	INT(FMT_PRCTL_OPTION, 1000, "0x3e8 /* PR_??? */");
 	INT(FMT_PRCTL_OPTION, -1, "0xffffffff /* PR_??? */");
 
@@ -234,7 +235,8 @@ static void test_processes(void)
 	INT(FMT_BPF_CMD, 5, "BPF_PROG_LOAD");
 	INT(FMT_BPF_CMD, 17, "BPF_RAW_TRACEPOINT_OPEN");
 	INT(FMT_BPF_CMD, 35, "BPF_PROG_BIND_MAP");
-	INT(FMT_BPF_CMD, 36, "0x24 /* BPF_??? */");
+	INT(FMT_BPF_CMD, 36, "BPF_TOKEN_CREATE");
+	INT(FMT_BPF_CMD, 38, "0x26 /* BPF_??? */");
 	INT(FMT_BPF_CMD, -1, "0xffffffff /* BPF_??? */");
 
 	INT(FMT_CAPABILITY, 0, "CAP_CHOWN");
