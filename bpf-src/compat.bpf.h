@@ -54,7 +54,17 @@ static __always_inline __u64 clock__now(void)
 #define LOOP_BODY(name) static long name(__u64 i, void *loop__unused)
 #define loop__run(name, rounds, max_rounds) bpf_loop((rounds), name, NULL, 0)
 #else
-#define LOOP_BODY(name) __noinline long name(__u64 i)
+/* The round number is kept live: a body that ignores it would let the
+ * compiler pass garbage, and the verifier checks a global function's
+ * arguments at every call. */
+#define LOOP_BODY(name)									\
+	static __always_inline long name##__round(__u64 i);				\
+	__noinline long name(__u64 i)							\
+	{										\
+		barrier_var(i);								\
+		return name##__round(i);						\
+	}										\
+	static __always_inline long name##__round(__u64 i)
 #define loop__run(name, rounds, max_rounds)						\
 	({ for (__u32 __i = 0; __i < (max_rounds) && __i < (rounds); __i++)		\
 		if (name(__i)) break; })

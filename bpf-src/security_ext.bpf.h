@@ -151,8 +151,10 @@ static __noinline void ext__rename(void *ctx, __u8 kind, struct dentry *old, str
 	sec__submit(ctx, s, off, 2);
 }
 
-static __noinline void ext__mount(void *ctx, __u8 kind, const char *dev, const struct path *path,
-				  const char *type, unsigned long flags)
+/* Inlined: with the context a perf buffer needs it would take six
+ * arguments, one more than a BPF call passes in registers. */
+static __always_inline void ext__mount(void *ctx, __u8 kind, const char *dev,
+				       const struct path *path, const char *type, unsigned long flags)
 {
 	struct task_info *ti;
 

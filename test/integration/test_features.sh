@@ -2,13 +2,13 @@
 # test_features.sh - kernel feature decisions (buildpolicy/features.c) and
 # every fallback of bpf-src/compat.bpf.h, on this kernel: the decisions
 # --debug prints, a bad TRACEE_FEATURES_OFF, the decisions as part of the
-# object's identity, and the event, security, capture, hostile and overflow
-# suites with each feature forced off, then with all of them off.
+# object's identity, and the event, security, capture, hostile, overflow, exec
+# and signature suites with each feature forced off, then with all of them off.
 source "$(dirname "$0")/lib.sh"
 need_root
 
 FEATURES=(ringbuf bpf_loop task_btf find_vma task_pt_regs boot_ns)
-SUITES=(events security capture hostile overflow)
+SUITES=(events security capture hostile overflow exec signatures)
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 # --- the decisions ---------------------------------------------------------------------
