@@ -26,6 +26,7 @@ BOOTS=("bullseye 5.10 lockdown,capability,yama,apparmor,bpf"
 # The events with a BPF LSM probe (lib/events.c): served by it wherever bpf
 # is an active LSM, by fentry or kprobe where it is not.
 LSM_EVENTS=" security_bprm_check security_file_open security_inode_unlink mem_prot_alert "
+LSM_EVENTS+="security_socket_connect security_inode_rename security_sb_mount security_kernel_read_file "
 
 # The workloads use files at the same paths on every kernel.
 KNOWN=$WORK/known-file
