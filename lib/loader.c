@@ -18,8 +18,21 @@
 
 static bool libbpf_debug;
 
+/* The program the kernel refused in the last load, as libbpf names it in
+ * its warning ("prog '%s': failed to load: %d"). */
+static char refused_prog[128];
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	static const char failed[] = "prog '%s': failed to load";
+
+	if (level == LIBBPF_WARN && strstr(fmt, failed)) {
+		va_list aq;
+
+		va_copy(aq, ap);
+		snprintf(refused_prog, sizeof(refused_prog), "%s", va_arg(aq, const char *));
+		va_end(aq);
+	}
 	if (!libbpf_debug)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
@@ -177,7 +190,7 @@ static int select_probes(struct loader *l, const struct tracee_config *cfg)
 
 	if (!(l->plan = calloc(1, sizeof(*l->plan))))
 		return -ENOMEM;
-	err = probes_apply(l->obj, cfg->selected, cfg->debug, l->plan);
+	err = probes_apply(l->obj, cfg->selected, l->refused, cfg->debug, l->plan);
 	if (!err)
 		err = rodata_set(l->obj, "event_probe", l->plan->event_probe, sizeof(l->plan->event_probe));
 	return err;
@@ -246,15 +259,28 @@ static int map_fd(struct bpf_object *obj, const char *name)
 	return bpf_object__find_map_fd_by_name(obj, name);
 }
 
-int loader_start(struct loader *l, const void *obj, size_t len, const struct tracee_config *cfg,
-		 uint64_t start_time_ns)
+/* TRACEE_BREAK_PROGS=prog[,prog], for tests: these programs go to the kernel
+ * as socket filters, whose verifier refuses the helpers they call - a real
+ * refusal of a program whose probe's own check passed, as an older verifier
+ * gives, so that the retry below runs on any kernel. */
+static void break_progs(struct bpf_object *obj)
+{
+	const char *list = getenv("TRACEE_BREAK_PROGS");
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj)
+		if (list && probes_list_has(list, bpf_program__name(prog)))
+			bpf_program__set_type(prog, BPF_PROG_TYPE_SOCKET_FILTER);
+}
+
+/* open -> configure -> choose probes -> load, once; *at_load says the
+ * kernel's load was what failed. */
+static int load_once(struct loader *l, const void *obj, size_t len, const struct tracee_config *cfg,
+		     uint64_t start_time_ns, bool *at_load)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "tracee");
 	int err;
 
-	memset(l, 0, sizeof(*l));
-	libbpf_debug = cfg->debug;
-	libbpf_set_print(libbpf_print);
 	l->obj = bpf_object__open_mem(obj, len, &opts);
 	if (!l->obj) {
 		err = -errno;
@@ -274,9 +300,58 @@ int loader_start(struct loader *l, const void *obj, size_t len, const struct tra
 		loader_err("choosing the --capture programs failed", err);
 		return err;
 	}
-	if ((err = bpf_object__load(l->obj))) {
-		loader_err("loading the eBPF object into the kernel failed", err);
-		return err;
+	break_progs(l->obj);
+	refused_prog[0] = '\0';
+	*at_load = true;
+	return bpf_object__load(l->obj);
+}
+
+/* After a failed load: is the refused program one a chosen probe needs?
+ * Then it joins l->refused, and the load is tried again without that probe:
+ * its events fall back to their next probe. */
+static bool refuse_probe(struct loader *l, bool debug)
+{
+	size_t used = strlen(l->refused);
+	const char *who;
+
+	if (!refused_prog[0] || !(who = probes_chosen_for(l->plan, refused_prog)) ||
+	    used + strlen(refused_prog) + 2 > sizeof(l->refused))
+		return false;
+	snprintf(l->refused + used, sizeof(l->refused) - used, "%s%s", used ? "," : "", refused_prog);
+	if (debug)
+		fprintf(stderr, "tracee: the kernel refused program %s of the probe serving %s: "
+			"trying the next probe\n", refused_prog, who);
+	return true;
+}
+
+static void unload(struct loader *l)
+{
+	if (l->plan)
+		probes_plan_release(l->plan);
+	free(l->plan);
+	l->plan = NULL;
+	bpf_object__close(l->obj);
+	l->obj = NULL;
+}
+
+int loader_start(struct loader *l, const void *obj, size_t len, const struct tracee_config *cfg,
+		 uint64_t start_time_ns)
+{
+	bool at_load = false;
+	int err;
+
+	memset(l, 0, sizeof(*l));
+	libbpf_debug = cfg->debug;
+	libbpf_set_print(libbpf_print);
+	while ((err = load_once(l, obj, len, cfg, start_time_ns, &at_load))) {
+		if (!at_load)
+			return err;
+		if (!refuse_probe(l, cfg->debug)) {
+			loader_err("loading the eBPF object into the kernel failed", err);
+			return err;
+		}
+		unload(l);
+		at_load = false;
 	}
 	l->events_fd = map_fd(l->obj, "events");
 	l->stats_fd = map_fd(l->obj, "stats");

@@ -18,6 +18,7 @@ struct loader {
 	struct bpf_link *links[LOADER_MAX_LINKS];
 	size_t nlinks;
 	int events_fd, stats_fd, traced_fd, task_fd;
+	char refused[512];              /* programs the verifier refused: their probes are skipped */
 };
 
 /* open -> configure -> load -> select events -> attach. On failure prints one

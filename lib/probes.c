@@ -62,7 +62,7 @@ void probes_plan(struct probe_plan *plan, const bool *selected, probe_works_fn w
 }
 
 /* Is item one of the comma-separated entries of list (which may be NULL)? */
-static bool list_has(const char *list, const char *item)
+bool probes_list_has(const char *list, const char *item)
 {
 	size_t n = strlen(item);
 
@@ -78,7 +78,18 @@ static bool list_has(const char *list, const char *item)
 
 bool probe_has_prog(const struct probe_def *p, const char *prog)
 {
-	return list_has(p->progs, prog);
+	return probes_list_has(p->progs, prog);
+}
+
+const char *probes_chosen_for(const struct probe_plan *plan, const char *prog)
+{
+	const struct event_def *d;
+
+	for (size_t i = 0; (d = events_at(i)); i++)
+		if (d->id >= 0 && d->id < TRACEE_MAX_EVENTS && plan->chosen[d->id] &&
+		    probe_has_prog(plan->chosen[d->id], prog))
+			return d->name;
+	return NULL;
 }
 
 bool probes_prog_wanted(const struct probe_plan *plan, const char *prog)
@@ -125,6 +136,7 @@ struct probe_kernel {
 	int kprobe_pmu;         /* perf type of the kprobe PMU; -1: none; -2: not read yet */
 	bool off[PROBE_KIND_MAX];       /* TRACEE_PROBES_OFF: kinds treated as refused */
 	const char *off_list;           /* ... and KIND:TARGET probes */
+	const char *refused_progs;      /* programs the verifier refused in an earlier load */
 	struct probe_result cache[PROBE_CACHE_MAX];
 	int ncache;
 	struct probe_trace_fd trace_fds[PROBE_TRACE_FDS];      /* opened by the checks */
@@ -158,7 +170,7 @@ bool probes_target_off(const char *list, unsigned char kind, const char *target)
 
 	return kind < PROBE_KIND_MAX &&
 	       snprintf(item, sizeof(item), "%s:%s", kind_names[kind], target) < (int)sizeof(item) &&
-	       list_has(list, item);
+	       probes_list_has(list, item);
 }
 
 void probes_kinds_off(const char *list, bool off[PROBE_KIND_MAX])
@@ -458,11 +470,29 @@ static bool progs_work(struct probe_kernel *pk, const struct probe_def *p)
 	return true;
 }
 
+/* Does p need a program the verifier refused? */
+static bool probe_refused(const struct probe_kernel *pk, const struct probe_def *p)
+{
+	for (const char *s = pk->refused_progs; s && *s; ) {
+		size_t len = strcspn(s, ",");
+		char name[128];
+
+		if (len < sizeof(name)) {
+			memcpy(name, s, len);
+			name[len] = '\0';
+			if (probe_has_prog(p, name))
+				return true;
+		}
+		s += len + (s[len] == ',');
+	}
+	return false;
+}
+
 bool probe_kernel_works(const struct probe_def *p, void *ctx)
 {
 	struct probe_kernel *pk = ctx;
 
-	if (!p->target)
+	if (!p->target || probe_refused(pk, p))
 		return false;
 	if (!pk->obj)
 		return cached_check(pk, p->kind, p->target);
@@ -489,7 +519,8 @@ static void report(const struct probe_plan *plan, const bool *selected, bool deb
 	}
 }
 
-int probes_apply(struct bpf_object *obj, const bool *selected, bool debug, struct probe_plan *plan)
+int probes_apply(struct bpf_object *obj, const bool *selected, const char *refused_progs, bool debug,
+		 struct probe_plan *plan)
 {
 	struct probe_kernel *pk = probe_kernel_new(obj, debug);
 	struct bpf_program *prog;
@@ -497,6 +528,7 @@ int probes_apply(struct bpf_object *obj, const bool *selected, bool debug, struc
 
 	if (!pk)
 		return -ENOMEM;
+	pk->refused_progs = refused_progs;
 	probes_plan(plan, selected, probe_kernel_works, pk);
 	memcpy(plan->trace_fds, pk->trace_fds, sizeof(plan->trace_fds));
 	plan->ntrace_fds = pk->ntrace_fds;

@@ -36,6 +36,10 @@ typedef bool (*probe_works_fn)(const struct probe_def *p, void *ctx);
 int probes_first_working(const struct event_def *def, probe_works_fn works, void *ctx);
 /* A plan for the selected events (selected is indexed by event id). */
 void probes_plan(struct probe_plan *plan, const bool *selected, probe_works_fn works, void *ctx);
+/* Is item one of the comma-separated entries of list (which may be NULL)? */
+bool probes_list_has(const char *list, const char *item);
+/* The name of an event whose chosen probe needs prog; NULL when none does. */
+const char *probes_chosen_for(const struct probe_plan *plan, const char *prog);
 /* Is prog one of the comma-separated programs of p? */
 bool probe_has_prog(const struct probe_def *p, const char *prog);
 /* Load this program? No when some probe names it but no chosen probe does;
@@ -68,7 +72,10 @@ void probes_plan_release(struct probe_plan *plan);
 
 /* All of it for the loader: plan, autoload set on obj's programs, --debug
  * lines ("tracee: event X served by KIND:TARGET") and one warning per event
- * that nothing serves. Returns 0, or -errno. */
-int probes_apply(struct bpf_object *obj, const bool *selected, bool debug, struct probe_plan *plan);
+ * that nothing serves. A probe that needs one of refused_progs (comma-
+ * separated: programs the verifier refused in an earlier load) counts as not
+ * loading. Returns 0, or -errno. */
+int probes_apply(struct bpf_object *obj, const bool *selected, const char *refused_progs, bool debug,
+		 struct probe_plan *plan);
 
 #endif

@@ -91,6 +91,23 @@ check "with their trace events refused: served by sys_enter" grep -qx \
     'tracee: event execve served by tracepoint:sys_enter (fallback)' "$WORK/fallback.err"
 check "with their trace events refused: the same records" cmp "$WORK/entry.sel" "$WORK/fallback.sel"
 
+# A probe whose own check passes but whose program the kernel refuses at load
+# (as an older verifier does): the event is retried with its next probe.
+# TRACEE_BREAK_PROGS has the kernel refuse the named programs for real.
+TRACEE_BREAK_PROGS=tracee_entry_execve,tracee_entry_exit_group entry_records refused
+check "program refused at load: --debug says so and what happens" grep -qx \
+    'tracee: the kernel refused program tracee_entry_execve of the probe serving execve: trying the next probe' \
+    "$WORK/refused.err"
+check "program refused at load: the next probe serves the event" grep -qx \
+    'tracee: event execve served by tracepoint:sys_enter (fallback)' "$WORK/refused.err"
+check "program refused at load: the same records" cmp "$WORK/entry.sel" "$WORK/refused.sel"
+# a program no probe can stand in for: one line, exit 1, nothing traced
+TRACEE_BREAK_PROGS=tracee_sys_exit tracee -e getpid -- true >"$WORK/broken.out" 2>"$WORK/broken.err"
+check "always-on program refused: exit 1" test $? = 1
+check "... one line saying the load failed" bash -c "test \$(wc -l <'$WORK/broken.err') = 1 &&
+    grep -Eq '^tracee: loading the eBPF object into the kernel failed: .+ \\(run with --debug' '$WORK/broken.err'"
+check "... nothing printed" test ! -s "$WORK/broken.out"
+
 # a new task's trace decision is taken at its fork: its first syscall exit,
 # its own return from clone (0), is reported too
 tracee -o json -e clone,clone3 -- sh -c '/bin/true & wait' >"$WORK/fork.json" 2>/dev/null
