@@ -3,8 +3,8 @@
  *
  * tracee builds where the kernel is, so it can know the kernel first, as BCC
  * does: the running kernel is asked with minimal program and map loads when
- * we may load (root), and read from its BTF when we may not (libbpf's probes
- * are unreliable without privileges); another kernel (make bpf KERN_RELEASE=
+ * we may load (a trivial program loads), and read from its BTF when we may
+ * not (libbpf's probes then answer wrongly: no map type, every helper); another kernel (make bpf KERN_RELEASE=
  * KERN_HEADERS=) is read from its headers: the helpers its uapi bpf.h lists,
  * its map types, its structures. The kernel version is the guess of last
  * resort only: distributions backport.
@@ -115,7 +115,24 @@ int bp_features_parse_off(const char *list, uint32_t *off)
 
 /* --- the running kernel ----------------------------------------------------------- */
 
-/* 1 has it, 0 has not, < 0 cannot tell (not allowed to load). */
+/* Whether we may load programs at all: libbpf's probes answer "no" (map
+ * types) or "yes" (helpers) when the load is refused for want of privilege,
+ * as it is for root in a container without CAP_BPF or CAP_SYS_ADMIN. */
+static bool may_load(void)
+{
+	static const struct bpf_insn ret0[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL, "GPL", ret0, 2, NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* 1 has it, 0 has not, < 0 cannot tell. */
 static int probe_feature(const struct feature_def *d)
 {
 	if (d->map)
@@ -254,7 +271,7 @@ static void decide_from_btf(struct bp_features *f, const struct btf *btf)
 static void decide_running(struct bp_features *f, const char *release)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
-	bool probed = geteuid() == 0;
+	bool probed = may_load();
 
 	if (libbpf_get_error(btf))
 		btf = NULL;

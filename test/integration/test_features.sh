@@ -44,6 +44,16 @@ su nobody -s /bin/sh -c "'$NOBODY_DIR/tracee' --install-path '$NOBODY_DIR/obj' -
 check "as nobody: decided from the kernel's BTF" grep -qE "^tracee: feature ringbuf=(yes|no) \(kernel BTF\)" "$WORK/nobody"
 rm -rf "$NOBODY_DIR"
 
+# Root without CAP_BPF and CAP_SYS_ADMIN (a container's root, make bpf
+# DOCKER=1): libbpf's probes would answer wrongly there; the BTF answers, and
+# the object is the one a privileged run decides for and loads.
+setpriv --bounding-set -sys_admin,-bpf,-perfmon --inh-caps -sys_admin,-bpf,-perfmon \
+    "$TRACEE" --install-path "$WORK/unpriv" --build-only --debug >/dev/null 2>"$WORK/unpriv.err"
+check "root without BPF privileges: decided from the kernel's BTF" \
+    grep -qE "^tracee: feature ringbuf=yes \(kernel BTF\)" "$WORK/unpriv.err"
+"$TRACEE" --install-path "$WORK/unpriv" --build-policy never -e getpid -- true >/dev/null 2>"$WORK/unpriv-run.err"
+check "... and a privileged run loads that object (the same decisions)" test $? = 0
+
 # --- identity: an object built with other decisions is not loaded ---------------------
 prebuild
 TRACEE_FEATURES_OFF=ringbuf tracee --build-policy never -e getpid -- true >/dev/null 2>"$WORK/never"
