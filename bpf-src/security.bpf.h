@@ -72,24 +72,36 @@ static __always_inline __u32 store__path(struct scratch *s, __u32 off, struct pa
 	return store__str(s, off, path ? vfs__path_str(path) : NULL, false);
 }
 
+/* The record of an event about file, begun: the header, then the file's
+ * path (pathname, the first argument of every such event). */
+static __always_inline __u32 sec__file_record(struct scratch *s, struct task_info *ti, __u32 event,
+					      struct file *file, __s64 retval)
+{
+	record__init(s, ti, event, retval);
+	return store__path(s, sizeof(struct event_header), vfs__file_path(file));
+}
+
+/* A file's identity: (dev, inode). */
+static __always_inline __u32 store__file_id(struct scratch *s, __u32 off, struct inode *inode)
+{
+	off = store__u32(s, off, ARG_UINT, vfs__inode_dev(inode));
+	return store__u64(s, off, ARG_ULONG, vfs__inode_ino(inode));
+}
+
 /* security_bprm_check (pathname, dev, inode) and security_file_open
  * (pathname, flags, dev, inode) of a file; extra_flags are or'ed in. */
 static __always_inline void sec__emit_file_flags(void *ctx, struct task_info *ti, __u32 event,
 						 struct file *file, __u32 extra_flags)
 {
 	struct scratch *s = scratch__get();
-	struct inode *inode;
 	__u32 off;
 
 	if (!s || !file)
 		return;
-	inode = vfs__file_inode(file);
-	record__init(s, ti, event, 0);
-	off = store__path(s, sizeof(struct event_header), vfs__file_path(file));
+	off = sec__file_record(s, ti, event, file, 0);
 	if (event == EVENT_SECURITY_FILE_OPEN)
 		off = store__u32(s, off, ARG_INT, READ_KERN(file->f_flags) | extra_flags);
-	off = store__u32(s, off, ARG_UINT, vfs__inode_dev(inode));
-	off = store__u64(s, off, ARG_ULONG, vfs__inode_ino(inode));
+	off = store__file_id(s, off, vfs__file_inode(file));
 	sec__submit(ctx, s, off, event == EVENT_SECURITY_FILE_OPEN ? 4 : 3);
 }
 
@@ -115,16 +127,12 @@ static __always_inline void sec__emit_write(void *ctx, struct task_info *ti, __u
 					    __u64 count, __s64 pos, __s64 ret)
 {
 	struct scratch *s = scratch__get();
-	struct inode *inode;
 	__u32 off;
 
 	if (!s || !file)
 		return;
-	inode = vfs__file_inode(file);
-	record__init(s, ti, event, ret);
-	off = store__path(s, sizeof(struct event_header), vfs__file_path(file));
-	off = store__u32(s, off, ARG_UINT, vfs__inode_dev(inode));
-	off = store__u64(s, off, ARG_ULONG, vfs__inode_ino(inode));
+	off = sec__file_record(s, ti, event, file, ret);
+	off = store__file_id(s, off, vfs__file_inode(file));
 	off = store__u64(s, off, ARG_ULONG, count);
 	off = store__u64(s, off, ARG_LONG, (__u64)pos);
 	sec__submit(ctx, s, off, 5);
@@ -144,9 +152,7 @@ static __always_inline void sec__emit_magic(void *ctx, struct task_info *ti, str
 	inode = vfs__file_inode(file);
 	if (!vfs__inode_is_reg(inode))
 		return;
-	record__init(s, ti, EVENT_MAGIC_WRITE, 0);
-	off = store__path(s, sizeof(struct event_header), vfs__file_path(file));
-	off = off__bound(off);
+	off = off__bound(sec__file_record(s, ti, EVENT_MAGIC_WRITE, file, 0));
 	len = written < SEC_MAGIC_BYTES ? (__u32)written : SEC_MAGIC_BYTES;
 	len &= 2 * SEC_MAGIC_BYTES - 1;
 	if (len > SEC_MAGIC_BYTES || bpf_probe_read_user(&s->buf[off + 5], len, ubuf)) {
@@ -156,8 +162,7 @@ static __always_inline void sec__emit_magic(void *ctx, struct task_info *ti, str
 		__builtin_memcpy(&s->buf[off + 1], &len, sizeof(len));
 		off += 5 + len;
 	}
-	off = store__u32(s, off, ARG_UINT, vfs__inode_dev(inode));
-	off = store__u64(s, off, ARG_ULONG, vfs__inode_ino(inode));
+	off = store__file_id(s, off, inode);
 	sec__submit(ctx, s, off, 4);
 }
 

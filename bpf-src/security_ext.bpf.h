@@ -112,16 +112,12 @@ static __always_inline void ext__emit_mount(void *ctx, struct task_info *ti, con
 static __always_inline void ext__emit_read_file(void *ctx, struct task_info *ti, struct file *file, __u32 id)
 {
 	struct scratch *s = scratch__get();
-	struct inode *inode;
 	__u32 off;
 
 	if (!s || !file)
 		return;
-	inode = vfs__file_inode(file);
-	record__init(s, ti, EVENT_SECURITY_KERNEL_READ_FILE, 0);
-	off = store__path(s, sizeof(struct event_header), vfs__file_path(file));
-	off = store__u32(s, off, ARG_UINT, vfs__inode_dev(inode));
-	off = store__u64(s, off, ARG_ULONG, vfs__inode_ino(inode));
+	off = sec__file_record(s, ti, EVENT_SECURITY_KERNEL_READ_FILE, file, 0);
+	off = store__file_id(s, off, vfs__file_inode(file));
 	off = store__str(s, off, (const char *)read_file_type[id & 7], false);
 	sec__submit(ctx, s, off, 4);
 }
