@@ -67,5 +67,8 @@ check "3000 threads: every close seen" jq -e -s \
 check "3000 threads: as many distinct threads" jq -e -s \
     '[.[] | select(.eventName == "close" and .returnValue == -9) | .hostThreadId] | unique | length == 3000' "$WORK/threads.out"
 check "3000 threads: nothing lost" no_loss "$WORK/threads.err"
-check "3000 threads: peak RSS under 64 MiB" test "$(cat "$WORK/threads.rss")" -lt 65536
+# against a one-thread run of the same build: what the threads cost, whatever
+# the build's own baseline (a sanitizer build starts at about 70 MiB)
+grow=$(( $(cat "$WORK/threads.rss") - $(cat "$WORK/badptr.rss") ))
+check "3000 threads: peak RSS at most 32 MiB above a one-thread run (+$grow KiB)" test "$grow" -lt 32768
 finish
