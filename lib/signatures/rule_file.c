@@ -364,6 +364,9 @@ static int exception_text(struct reader *r, const yaml_node_t *ex, struct text *
 		return fail_node(r, ex, "an exception needs fields and a list of values");
 	nf = fields->type == YAML_SEQUENCE_NODE ? (size_t)(fields->data.sequence.items.top -
 							  fields->data.sequence.items.start) : 1;
+	/* a list of fields takes a list of comps, one each; one field, one comp */
+	if (comps && (comps->type == YAML_SEQUENCE_NODE) != (fields->type == YAML_SEQUENCE_NODE))
+		return fail_node(r, comps, "comps is a list exactly when fields is a list");
 	if (comps && comps->type == YAML_SEQUENCE_NODE &&
 	    (size_t)(comps->data.sequence.items.top - comps->data.sequence.items.start) != nf)
 		return fail_node(r, comps, "comps needs one comparison per field");

@@ -90,6 +90,9 @@ refused badoutput $'- rule: r\n  desc: d\n  condition: evt.name = openat\n  outp
     "$W/badoutput.yaml:4:12: unknown field '%proc.nam' in output"
 refused taken $'- rule: openat\n  desc: d\n  condition: evt.name = openat\n  output: o\n  priority: INFO\n' \
     "$W/taken.yaml:1:9: 'openat' is already an event or detection name"
+# fields a list, comps one value (the fuzzer's heap overflow): refused
+refused mixedcomps $'- rule: r\n  desc: d\n  condition: evt.name = openat\n  output: o\n  priority: INFO\n  exceptions:\n    - name: e\n      fields: [proc.name, fd.name]\n      comps: =\n      values: [[a, b]]\n' \
+    "$W/mixedcomps.yaml:9:14: comps is a list exactly when fields is a list"
 tracee --rules "$W/nonexistent.yaml" -- true >"$W/none.out" 2>"$W/none.err"
 check "a missing file: exit 2 and one line naming it" \
     test $? = 2 -a "$(cat "$W/none.err")" = "$W/nonexistent.yaml: cannot read the rule file: No such file or directory"
