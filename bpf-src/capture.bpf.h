@@ -443,19 +443,20 @@ static __always_inline void capture__region(struct bpf_raw_tracepoint_args *ctx,
 	capture__chunks(ctx, &c, CAP_MEM_LOOPS + 1);
 }
 
-/* mprotect entry: remember a region that is writable now and is to become
+/* mprotect entry (a hook of syscalls.bpf.h's sys_enter, for a traced
+ * thread): remember a region that is writable now and is to become
  * executable (PROT_EXEC added to a writable mapping, or W+X at once). */
-static __always_inline void capture__mprotect_enter(struct pt_regs *regs)
+static __always_inline void capture__sys_enter(const __u64 *args)
 {
 	struct capture_mprotect m;
 	__u64 flags;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u32 prot = (__u32)READ_KERN(regs->dx);
+	__u32 prot = (__u32)args[2];
 
-	if (!(prot & CAP_PROT_EXEC) || !capture__config(CAPTURE_MEM) || !capture__traced_task())
+	if (!(prot & CAP_PROT_EXEC) || !capture__config(CAPTURE_MEM))
 		return;
-	m.addr = READ_KERN(regs->di);
-	m.len = READ_KERN(regs->si);
+	m.addr = args[0];
+	m.len = args[1];
 	if (!vma__flags_at(m.addr, &flags) || (flags & CAP_VM_EXEC))
 		return;
 	if ((flags & CAP_VM_WRITE) || (prot & CAP_PROT_WRITE))
@@ -487,16 +488,6 @@ static __always_inline void capture__mmap_exit(struct bpf_raw_tracepoint_args *c
 		return;
 	if (capture__config(CAPTURE_MEM))
 		capture__region(ctx, ti, (__u64)ret, args[1]);
-}
-
-SEC("raw_tracepoint/sys_enter")
-int tracee_capture_sys_enter(struct bpf_raw_tracepoint_args *ctx)
-{
-	__u64 nr = ctx->args[1];
-
-	if (nr == CAP_NR_MPROTECT || nr == CAP_NR_PKEY_MPROTECT)
-		capture__mprotect_enter((struct pt_regs *)ctx->args[0]);
-	return 0;
 }
 
 /* sys_exit of a traced thread (syscalls.bpf.h): writes, mprotect, mmap. */

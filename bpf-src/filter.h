@@ -14,12 +14,6 @@
 /* Filters on what a thread can change about itself with a syscall. */
 #define FILTER_SYSCALL_DYNAMIC (FILTER_BIT(FILTER_BY_UID) | FILTER_BIT(FILTER_BY_MNTNS) | FILTER_BIT(FILTER_BY_UTS))
 
-/* x86_64 numbers of the syscalls that change what the filter looks at. */
-enum {
-	FILTER_NR_setuid = 105, FILTER_NR_setreuid = 113, FILTER_NR_setresuid = 117,
-	FILTER_NR_sethostname = 170, FILTER_NR_unshare = 272, FILTER_NR_setns = 308,
-};
-
 #define FILTER_PIDNS_DEPTH 8      /* pid namespaces nested below the host's, at most */
 
 /* The task's thread-group id as tracee's pid namespace numbers it: the
@@ -239,24 +233,6 @@ static __always_inline struct task_info *filter__task_info(__u32 tid)
 		return NULL;
 	}
 	return bpf_map_lookup_elem(&task_info, &tid);
-}
-
-/* At a syscall's exit: whether it may have changed what the filter looks at. */
-static __always_inline bool filter__changed_by(__u32 nr)
-{
-	if (!(filter_cfg.active & FILTER_SYSCALL_DYNAMIC))
-		return false;
-	switch (nr) {
-	case FILTER_NR_setuid:
-	case FILTER_NR_setreuid:
-	case FILTER_NR_setresuid:
-	case FILTER_NR_sethostname:
-	case FILTER_NR_unshare:
-	case FILTER_NR_setns:
-		return true;
-	default:
-		return false;
-	}
 }
 
 /* The comm is about to change (prctl, /proc/PID/comm, exec): the renamed

@@ -17,6 +17,21 @@ const volatile __u64 start_time_ns = 0;         /* CLOCK_MONOTONIC at start */
 const volatile __u64 wakeup_bytes = 1 << 20;    /* wake the reader past this much data */
 const volatile struct tracee_filter_config filter_cfg = {};    /* --filter; see tracee.h */
 
+/* What each syscall number needs at entry and exit (tracee.h), set before load. */
+const volatile struct syscall_hooks syscall_hooks[TRACEE_NR_SYSCALLS] = {};
+
+/* The credential ids commit_creds compares; caps as raw bits (their layout
+ * changed in 6.3, their size did not). */
+struct sec_creds {
+	__u32 uid, gid, suid, sgid, euid, egid, fsuid, fsgid;
+	__u64 cap_effective;
+};
+
+/* The namespaces switch_task_ns reports, by inode number. */
+struct sec_ns {
+	__u32 mnt, pid, uts, ipc, net, cgroup;
+};
+
 /* What a task is and whether we trace it, decided once per thread and kept
  * until it exits (or execs). */
 struct task_info {
@@ -30,6 +45,13 @@ struct task_info {
 	__u32 host_ppid;
 	__u32 mnt_ns, pid_ns;
 	char uts_name[TRACEE_UTS_LEN];
+	/* A security fallback's state from the syscall's entry for its exit
+	 * (security.bpf.h): which events it is for, and what they compare. */
+	__u32 sec_pending;
+	union {
+		struct sec_creds creds;
+		struct sec_ns ns;
+	} sec_before;
 };
 
 /* Every record goes here: a ring buffer shared by all CPUs, or one perf

@@ -203,13 +203,6 @@ static __always_inline __u32 mem__mprotect_alert(__u64 prev, __u64 req)
 	return 0;
 }
 
-/* The credential ids commit_creds compares; caps as raw bits (their layout
- * changed in 6.3, their size did not). */
-struct sec_creds {
-	__u32 uid, gid, suid, sgid, euid, egid, fsuid, fsgid;
-	__u64 cap_effective;
-};
-
 static __always_inline void creds__read(struct sec_creds *c, const struct cred *cred)
 {
 	c->uid = READ_KERN(cred->uid.val);
@@ -252,11 +245,6 @@ static __always_inline void sec__emit_creds(void *ctx, struct task_info *ti, con
 	off = store__u32(s, off, ARG_UINT, n->egid);
 	sec__submit(ctx, s, off, 8);
 }
-
-/* The namespaces switch_task_ns reports, by inode number. */
-struct sec_ns {
-	__u32 mnt, pid, uts, ipc, net, cgroup;
-};
 
 static __always_inline void ns__read(struct sec_ns *ns, struct nsproxy *nsp)
 {
@@ -708,83 +696,21 @@ int tracee_sec_sched_process_exec(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
-/* x86_64 syscall numbers the fallbacks watch. */
+/* --- syscall fallbacks ---------------------------------------------------
+ * Hooks of the one sys_enter / sys_exit pair (syscalls.bpf.h), run for the
+ * syscalls whose syscall_hooks[] entry names the event (lib/syscall_hooks.c
+ * keeps the list of syscalls per event). They read what they need from the
+ * syscall's arguments, which the registers still hold at exit; only
+ * commit_creds and switch_task_ns keep the state from before the call, in
+ * the thread's task_info. */
+
+/* x86_64 numbers of the syscalls whose arguments differ within a family. */
 enum sec_syscall {
-	NR_write = 1, NR_open = 2, NR_mmap = 9, NR_mprotect = 10, NR_pwrite64 = 18,
-	NR_writev = 20, NR_execve = 59, NR_creat = 85, NR_unlink = 87, NR_setuid = 105,
-	NR_setgid = 106, NR_setreuid = 113, NR_setregid = 114, NR_setresuid = 117,
-	NR_setresgid = 119, NR_setfsuid = 122, NR_setfsgid = 123, NR_capset = 126,
-	NR_openat = 257, NR_unlinkat = 263, NR_unshare = 272, NR_pwritev = 296,
-	NR_open_by_handle_at = 304, NR_setns = 308, NR_execveat = 322, NR_pwritev2 = 328,
-	NR_pkey_mprotect = 329, NR_openat2 = 437,
+	NR_open = 2, NR_mmap = 9, NR_pwrite64 = 18, NR_writev = 20, NR_creat = 85,
+	NR_openat = 257, NR_unlinkat = 263, NR_pwritev = 296, NR_pwritev2 = 328, NR_openat2 = 437,
 };
 
-/* A watched syscall in flight: its arguments and the state it may change. */
-struct sec_call {
-	__u64 args[6];
-	__u32 nr;
-	__u32 events;           /* SEC_BIT()s of the fallback events it may produce */
-	struct sec_creds creds;
-	struct sec_ns ns;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);             /* tid; LRU: a call that never returns cannot fill it */
-	__type(value, struct sec_call);
-} sec_calls SEC(".maps");
-
-/* The fallback events (served by the syscall tracepoints) syscall nr can produce. */
-static __always_inline __u32 sec__fallback_events(__u32 nr)
-{
-	__u32 m;
-
-	switch (nr) {
-	case NR_open: case NR_openat: case NR_creat: case NR_openat2: case NR_open_by_handle_at:
-		m = SEC_BIT(EVENT_SECURITY_FILE_OPEN);
-		break;
-	case NR_unlink: case NR_unlinkat:
-		m = SEC_BIT(EVENT_SECURITY_INODE_UNLINK);
-		break;
-	case NR_write: case NR_pwrite64:
-		m = SEC_BIT(EVENT_VFS_WRITE) | SEC_BIT(EVENT_MAGIC_WRITE);
-		break;
-	case NR_writev: case NR_pwritev: case NR_pwritev2:
-		m = SEC_BIT(EVENT_VFS_WRITEV) | SEC_BIT(EVENT_MAGIC_WRITE);
-		break;
-	case NR_setuid: case NR_setgid: case NR_setreuid: case NR_setregid: case NR_setresuid:
-	case NR_setresgid: case NR_setfsuid: case NR_setfsgid: case NR_capset: case NR_execve:
-	case NR_execveat:
-		m = SEC_BIT(EVENT_COMMIT_CREDS);
-		break;
-	case NR_setns: case NR_unshare:
-		m = SEC_BIT(EVENT_SWITCH_TASK_NS);
-		break;
-	case NR_mmap: case NR_mprotect: case NR_pkey_mprotect:
-		m = SEC_BIT(EVENT_MEM_PROT_ALERT);
-		break;
-	default:
-		return 0;
-	}
-	if (!probe__serves(EVENT_SECURITY_FILE_OPEN, PROBE_TRACEPOINT))
-		m &= ~SEC_BIT(EVENT_SECURITY_FILE_OPEN);
-	if (!probe__serves(EVENT_SECURITY_INODE_UNLINK, PROBE_TRACEPOINT))
-		m &= ~SEC_BIT(EVENT_SECURITY_INODE_UNLINK);
-	if (!probe__serves(EVENT_VFS_WRITE, PROBE_TRACEPOINT))
-		m &= ~SEC_BIT(EVENT_VFS_WRITE);
-	if (!probe__serves(EVENT_VFS_WRITEV, PROBE_TRACEPOINT))
-		m &= ~SEC_BIT(EVENT_VFS_WRITEV);
-	if (!probe__serves(EVENT_MAGIC_WRITE, PROBE_TRACEPOINT))
-		m &= ~SEC_BIT(EVENT_MAGIC_WRITE);
-	if (!probe__serves(EVENT_COMMIT_CREDS, PROBE_TRACEPOINT))
-		m &= ~SEC_BIT(EVENT_COMMIT_CREDS);
-	if (!probe__serves(EVENT_SWITCH_TASK_NS, PROBE_TRACEPOINT))
-		m &= ~SEC_BIT(EVENT_SWITCH_TASK_NS);
-	if (!probe__serves(EVENT_MEM_PROT_ALERT, PROBE_TRACEPOINT))
-		m &= ~SEC_BIT(EVENT_MEM_PROT_ALERT);
-	return m;
-}
+#define SEC_STATE_EVENTS (SEC_BIT(EVENT_COMMIT_CREDS) | SEC_BIT(EVENT_SWITCH_TASK_NS))
 
 /* mmap/mprotect at entry: what Tracee's LSM-side checks would alert on. */
 static __always_inline void mem__check_entry(void *ctx, struct task_info *ti, __u32 nr, const __u64 *args)
@@ -802,51 +728,44 @@ static __always_inline void mem__check_entry(void *ctx, struct task_info *ti, __
 		sec__emit_mem_alert(ctx, ti, alert);
 }
 
-SEC("raw_tracepoint/sys_enter")
-int tracee_sec_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+/* At the entry of a syscall that may produce the events: the alert, or the
+ * credentials or namespaces to compare at exit. */
+static __always_inline void sec__sys_enter(void *ctx, struct task_info *ti, __u32 nr, const __u64 *args,
+					   __u32 events)
 {
-	__u32 nr = (__u32)ctx->args[1], tid;
-	__u32 events = sec__fallback_events(nr);
 	struct task_struct *task;
-	struct task_info *ti;
-	struct sec_call c = { 0 };
 
-	if (!events || !(ti = sec__traced()))
-		return 0;
-	syscall__read_regs(c.args, (struct pt_regs *)ctx->args[0]);
 	if (events & SEC_BIT(EVENT_MEM_PROT_ALERT)) {
-		mem__check_entry(ctx, ti, nr, c.args);
-		return 0;
+		mem__check_entry(ctx, ti, nr, args);
+		return;
 	}
+	if (!(events & SEC_STATE_EVENTS))
+		return;
 	task = task__current();
-	c.nr = nr;
-	c.events = events;
+	ti->sec_pending = events & SEC_STATE_EVENTS;
 	if (events & SEC_BIT(EVENT_COMMIT_CREDS))
-		creds__read(&c.creds, READ_KERN(task->real_cred));
-	if (events & SEC_BIT(EVENT_SWITCH_TASK_NS))
-		ns__read(&c.ns, READ_KERN(task->nsproxy));
-	tid = (__u32)bpf_get_current_pid_tgid();
-	bpf_map_update_elem(&sec_calls, &tid, &c, BPF_ANY);
-	return 0;
+		creds__read(&ti->sec_before.creds, READ_KERN(task->real_cred));
+	else
+		ns__read(&ti->sec_before.ns, READ_KERN(task->nsproxy));
 }
 
 /* The open flags that only matter while opening: the kernel drops them from
  * f_flags right after security_file_open, where the LSM probe reads them. */
 #define SEC_OPEN_ONLY_FLAGS (0100 | 0200 | 0400 | 01000) /* O_CREAT O_EXCL O_NOCTTY O_TRUNC */
 
-static __always_inline __u32 open__requested_flags(const struct sec_call *c)
+static __always_inline __u32 open__requested_flags(__u32 nr, const __u64 *args)
 {
 	__u64 flags = 0;
 
-	switch (c->nr) {
+	switch (nr) {
 	case NR_open:
-		return (__u32)c->args[1];
+		return (__u32)args[1];
 	case NR_openat:
-		return (__u32)c->args[2];
+		return (__u32)args[2];
 	case NR_creat:
 		return 01 | 0100 | 01000;       /* O_WRONLY|O_CREAT|O_TRUNC */
 	case NR_openat2:                        /* struct open_how starts with u64 flags */
-		if (bpf_probe_read_user(&flags, sizeof(flags), (const void *)c->args[2]))
+		if (bpf_probe_read_user(&flags, sizeof(flags), (const void *)args[2]))
 			return 0;
 		return (__u32)flags;
 	default:
@@ -857,28 +776,28 @@ static __always_inline __u32 open__requested_flags(const struct sec_call *c)
 /* open family: the file the new descriptor refers to, with the flags as
  * security_file_open saw them. */
 static __always_inline void fallback__open(void *ctx, struct task_info *ti, struct task_struct *task,
-					   const struct sec_call *c, __s64 ret)
+					   __u32 nr, const __u64 *args, __s64 ret)
 {
 	if (ret >= 0)
 		sec__emit_file_flags(ctx, ti, EVENT_SECURITY_FILE_OPEN, vfs__file_by_fd(task, (int)ret),
-				     open__requested_flags(c) & SEC_OPEN_ONLY_FLAGS);
+				     open__requested_flags(nr, args) & SEC_OPEN_ONLY_FLAGS);
 }
 
 /* unlink/unlinkat (not AT_REMOVEDIR: that is rmdir): the name resolved
  * against dirfd or the cwd, which still exist after the name is gone. */
 static __always_inline void fallback__unlink(void *ctx, struct task_info *ti, struct task_struct *task,
-					     const struct sec_call *c, __s64 ret)
+					     __u32 nr, const __u64 *args, __s64 ret)
 {
 	int dirfd = -100;
-	const char *name = (const char *)c->args[0];
+	const char *name = (const char *)args[0];
 
 	if (ret != 0)
 		return;
-	if (c->nr == NR_unlinkat) {
-		if (c->args[2] & 0x200 /* AT_REMOVEDIR */)
+	if (nr == NR_unlinkat) {
+		if (args[2] & 0x200 /* AT_REMOVEDIR */)
 			return;
-		dirfd = (int)c->args[0];
-		name = (const char *)c->args[1];
+		dirfd = (int)args[0];
+		name = (const char *)args[1];
 	}
 	sec__emit_unlink(ctx, ti, vfs__path_join_user(vfs__at_dir(task, dirfd), name));
 }
@@ -886,26 +805,26 @@ static __always_inline void fallback__unlink(void *ctx, struct task_info *ti, st
 /* write family: the descriptor's file; pos from the offset argument for the
  * positional calls, else from where the file position ended. */
 static __always_inline void fallback__write(void *ctx, struct task_info *ti, struct task_struct *task,
-					    const struct sec_call *c, __s64 ret)
+					    __u32 nr, const __u64 *args, __s64 ret, __u32 events)
 {
-	struct file *file = vfs__file_by_fd(task, (int)c->args[0]);
-	bool vec = c->nr == NR_writev || c->nr == NR_pwritev || c->nr == NR_pwritev2;
-	bool positional = c->nr == NR_pwrite64 ||
-			  ((c->nr == NR_pwritev || c->nr == NR_pwritev2) && (__s64)c->args[3] != -1);
-	const void *data = (const void *)c->args[1];
+	struct file *file = vfs__file_by_fd(task, (int)args[0]);
+	bool vec = nr == NR_writev || nr == NR_pwritev || nr == NR_pwritev2;
+	bool positional = nr == NR_pwrite64 ||
+			  ((nr == NR_pwritev || nr == NR_pwritev2) && (__s64)args[3] != -1);
+	const void *data = (const void *)args[1];
 	__s64 start;
 
 	if (!file)
 		return;
 	if (positional)
-		start = (__s64)c->args[3];
+		start = (__s64)args[3];
 	else
 		start = write__start(&file->f_pos, ret);
-	if (c->events & SEC_BIT(EVENT_VFS_WRITE) && !vec)
-		sec__emit_write(ctx, ti, EVENT_VFS_WRITE, file, c->args[2], start, ret);
-	if (c->events & SEC_BIT(EVENT_VFS_WRITEV) && vec)
-		sec__emit_write(ctx, ti, EVENT_VFS_WRITEV, file, c->args[2], start, ret);
-	if (!(c->events & SEC_BIT(EVENT_MAGIC_WRITE)) || start != 0 || ret <= 0)
+	if (events & SEC_BIT(EVENT_VFS_WRITE))
+		sec__emit_write(ctx, ti, EVENT_VFS_WRITE, file, args[2], start, ret);
+	if (events & SEC_BIT(EVENT_VFS_WRITEV))
+		sec__emit_write(ctx, ti, EVENT_VFS_WRITEV, file, args[2], start, ret);
+	if (!(events & SEC_BIT(EVENT_MAGIC_WRITE)) || start != 0 || ret <= 0)
 		return;
 	if (vec)
 		sec__emit_magic_iov(ctx, ti, file, data, ret);
@@ -913,40 +832,45 @@ static __always_inline void fallback__write(void *ctx, struct task_info *ti, str
 		sec__emit_magic(ctx, ti, file, data, ret);
 }
 
-SEC("raw_tracepoint/sys_exit")
-int tracee_sec_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+/* The state kept at entry, against the task's now. */
+static __always_inline void fallback__state(void *ctx, struct task_info *ti, struct task_struct *task,
+					    __u32 events)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct sec_call *c = bpf_map_lookup_elem(&sec_calls, &tid);
-	__s64 ret = (__s64)ctx->args[1];
-	struct task_struct *task;
-	struct task_info *ti;
 	struct sec_creds n;
 	struct sec_ns ns;
 
-	if (!c)
-		return 0;
-	ti = bpf_map_lookup_elem(&task_info, &tid);
-	task = task__current();
-	if (ti && ti->traced) {
-		if (c->events & SEC_BIT(EVENT_SECURITY_FILE_OPEN))
-			fallback__open(ctx, ti, task, c, ret);
-		else if (c->events & SEC_BIT(EVENT_SECURITY_INODE_UNLINK))
-			fallback__unlink(ctx, ti, task, c, ret);
-		else if (c->events & (SEC_BIT(EVENT_VFS_WRITE) | SEC_BIT(EVENT_VFS_WRITEV) |
-				      SEC_BIT(EVENT_MAGIC_WRITE)))
-			fallback__write(ctx, ti, task, c, ret);
-		if (c->events & SEC_BIT(EVENT_COMMIT_CREDS)) {
-			creds__read(&n, READ_KERN(task->real_cred));
-			sec__emit_creds(ctx, ti, &c->creds, &n);
-		}
-		if (c->events & SEC_BIT(EVENT_SWITCH_TASK_NS)) {
-			ns__read(&ns, READ_KERN(task->nsproxy));
-			sec__emit_ns(ctx, ti, READ_KERN(task->pid), &c->ns, &ns);
-		}
+	events &= ti->sec_pending;
+	ti->sec_pending = 0;
+	if (events & SEC_BIT(EVENT_COMMIT_CREDS)) {
+		creds__read(&n, READ_KERN(task->real_cred));
+		sec__emit_creds(ctx, ti, &ti->sec_before.creds, &n);
+	} else if (events & SEC_BIT(EVENT_SWITCH_TASK_NS)) {
+		ns__read(&ns, READ_KERN(task->nsproxy));
+		sec__emit_ns(ctx, ti, READ_KERN(task->pid), &ti->sec_before.ns, &ns);
 	}
-	bpf_map_delete_elem(&sec_calls, &tid);
-	return 0;
+}
+
+#define SEC_WRITE_EVENTS (SEC_BIT(EVENT_VFS_WRITE) | SEC_BIT(EVENT_VFS_WRITEV) | SEC_BIT(EVENT_MAGIC_WRITE))
+/* The events whose fallback acts at exit here. */
+#define SEC_EXIT_EVENTS (SEC_BIT(EVENT_SECURITY_FILE_OPEN) | SEC_BIT(EVENT_SECURITY_INODE_UNLINK) | \
+			 SEC_WRITE_EVENTS | SEC_STATE_EVENTS)
+
+/* At the exit of a syscall that may have produced the events. A syscall is
+ * of one family (open, unlink, write, credentials or namespaces): one
+ * branch, which is also all the verifier follows. */
+static __always_inline void sec__sys_exit(void *ctx, struct task_info *ti, __u32 nr, const __u64 *args,
+					  __s64 ret, __u32 events)
+{
+	struct task_struct *task = task__current();
+
+	if (events & SEC_BIT(EVENT_SECURITY_FILE_OPEN))
+		fallback__open(ctx, ti, task, nr, args, ret);
+	else if (events & SEC_BIT(EVENT_SECURITY_INODE_UNLINK))
+		fallback__unlink(ctx, ti, task, nr, args, ret);
+	else if (events & SEC_WRITE_EVENTS)
+		fallback__write(ctx, ti, task, nr, args, ret, events);
+	else if (events & SEC_STATE_EVENTS)
+		fallback__state(ctx, ti, task, events);
 }
 
 #endif

@@ -320,10 +320,9 @@ static __always_inline void ext__socket_dup(void *ctx, struct task_info *ti, int
 
 /* --- syscall fallbacks ----------------------------------------------------------- */
 
+/* x86_64 numbers of the syscalls whose arguments differ within a family. */
 enum ext_syscall {
-	EXT_NR_dup = 32, EXT_NR_dup2 = 33, EXT_NR_connect = 42, EXT_NR_fcntl = 72, EXT_NR_rename = 82,
-	EXT_NR_mount = 165, EXT_NR_renameat = 264, EXT_NR_dup3 = 292, EXT_NR_finit_module = 313,
-	EXT_NR_renameat2 = 316, EXT_NR_kexec_file_load = 320,
+	EXT_NR_fcntl = 72, EXT_NR_rename = 82, EXT_NR_finit_module = 313,
 };
 
 #define EXT_F_DUPFD 0
@@ -333,19 +332,6 @@ enum ext_syscall {
 #define EXT_READING_MODULE 2
 #define EXT_READING_KEXEC_IMAGE 3
 #define EXT_READING_KEXEC_INITRAMFS 4
-
-/* A rename or dup in flight: its arguments, for the exit. */
-struct ext_call {
-	__u64 args[6];
-	__u32 nr;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);             /* tid */
-	__type(value, struct ext_call);
-} ext_calls SEC(".maps");
 
 /* connect at entry: only on a socket (the LSM hook runs for nothing else). */
 static __always_inline void fallback__connect(void *ctx, struct task_info *ti, const __u64 *args)
@@ -382,85 +368,55 @@ static __always_inline void fallback__read_file(void *ctx, struct task_info *ti,
 		ext__emit_read_file(ctx, ti, vfs__file_by_fd(task, (int)args[1]), EXT_READING_KEXEC_INITRAMFS);
 }
 
-SEC("raw_tracepoint/sys_enter")
-int tracee_ext_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+/* A rename that worked: both names resolved against the directories the
+ * process named (which still exist; the old name no longer does). */
+static __always_inline void fallback__rename(void *ctx, struct task_info *ti, __u32 nr, const __u64 *args)
 {
-	__u32 nr = (__u32)ctx->args[1], tid;
-	struct ext_call c = { .nr = nr };
-	struct task_info *ti;
-
-	if (nr != EXT_NR_connect && nr != EXT_NR_mount && nr != EXT_NR_finit_module &&
-	    nr != EXT_NR_kexec_file_load && nr != EXT_NR_rename && nr != EXT_NR_renameat &&
-	    nr != EXT_NR_renameat2 && nr != EXT_NR_dup && nr != EXT_NR_dup2 && nr != EXT_NR_dup3 &&
-	    nr != EXT_NR_fcntl)
-		return 0;
-	if (!(ti = sec__traced()))
-		return 0;
-	syscall__read_regs(c.args, (struct pt_regs *)ctx->args[0]);
-	if (nr == EXT_NR_connect) {
-		if (probe__serves(EVENT_SECURITY_SOCKET_CONNECT, PROBE_TRACEPOINT))
-			fallback__connect(ctx, ti, c.args);
-	} else if (nr == EXT_NR_mount) {
-		if (probe__serves(EVENT_SECURITY_SB_MOUNT, PROBE_TRACEPOINT))
-			fallback__mount(ctx, ti, c.args);
-	} else if (nr == EXT_NR_finit_module || nr == EXT_NR_kexec_file_load) {
-		if (probe__serves(EVENT_SECURITY_KERNEL_READ_FILE, PROBE_TRACEPOINT))
-			fallback__read_file(ctx, ti, nr, c.args);
-	} else if (nr == EXT_NR_dup || nr == EXT_NR_dup2 || nr == EXT_NR_dup3 || nr == EXT_NR_fcntl) {
-		if (probe__serves(EVENT_SOCKET_DUP, PROBE_TRACEPOINT) &&
-		    (nr != EXT_NR_fcntl || c.args[1] == EXT_F_DUPFD || c.args[1] == EXT_F_DUPFD_CLOEXEC)) {
-			tid = (__u32)bpf_get_current_pid_tgid();
-			bpf_map_update_elem(&ext_calls, &tid, &c, BPF_ANY);
-		}
-	} else if (probe__serves(EVENT_SECURITY_INODE_RENAME, PROBE_TRACEPOINT)) {
-		tid = (__u32)bpf_get_current_pid_tgid();
-		bpf_map_update_elem(&ext_calls, &tid, &c, BPF_ANY);
-	}
-	return 0;
-}
-
-/* A dup that worked: socket_dup. A rename that worked: both names resolved
- * against the directories the process named (which still exist; the old
- * name no longer does). */
-SEC("raw_tracepoint/sys_exit")
-int tracee_ext_sys_exit(struct bpf_raw_tracepoint_args *ctx)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct ext_call *c = bpf_map_lookup_elem(&ext_calls, &tid);
-	struct task_struct *task;
-	struct task_info *ti;
-	struct scratch *s;
+	struct task_struct *task = task__current();
+	const char *oldname = (const char *)args[0], *newname = (const char *)args[1];
 	int olddir = -100, newdir = -100;
-	const char *oldname, *newname;
+	struct scratch *s = scratch__get();
 	__u32 off;
 
-	if (!c)
-		return 0;
-	ti = bpf_map_lookup_elem(&task_info, &tid);
-	if (c->nr == EXT_NR_dup || c->nr == EXT_NR_dup2 || c->nr == EXT_NR_dup3 || c->nr == EXT_NR_fcntl) {
-		if ((__s64)ctx->args[1] >= 0 && ti && ti->traced)
-			ext__socket_dup(ctx, ti, (int)c->args[0], (int)ctx->args[1]);
-		bpf_map_delete_elem(&ext_calls, &tid);
-		return 0;
+	if (!s)
+		return;
+	if (nr != EXT_NR_rename) {
+		olddir = (int)args[0];
+		oldname = (const char *)args[1];
+		newdir = (int)args[2];
+		newname = (const char *)args[3];
 	}
-	oldname = (const char *)c->args[0];
-	newname = (const char *)c->args[1];
-	if (c->nr != EXT_NR_rename) {
-		olddir = (int)c->args[0];
-		oldname = (const char *)c->args[1];
-		newdir = (int)c->args[2];
-		newname = (const char *)c->args[3];
+	record__init(s, ti, EVENT_SECURITY_INODE_RENAME, 0);
+	off = store__str(s, sizeof(struct event_header),
+			 vfs__path_join_user(vfs__at_dir(task, olddir), oldname), false);
+	off = store__str(s, off, vfs__path_join_user(vfs__at_dir(task, newdir), newname), false);
+	sec__submit(ctx, s, off, 2);
+}
+
+/* Hooks of the one sys_enter / sys_exit pair (syscalls.bpf.h), for the
+ * syscalls syscall_hooks[] names for these events. */
+static __always_inline void ext__sys_enter(void *ctx, struct task_info *ti, __u32 nr, const __u64 *args,
+					   __u32 events)
+{
+	if (events & SEC_BIT(EVENT_SECURITY_SOCKET_CONNECT))
+		fallback__connect(ctx, ti, args);
+	else if (events & SEC_BIT(EVENT_SECURITY_SB_MOUNT))
+		fallback__mount(ctx, ti, args);
+	else if (events & SEC_BIT(EVENT_SECURITY_KERNEL_READ_FILE))
+		fallback__read_file(ctx, ti, nr, args);
+}
+
+/* A dup that worked: socket_dup (fcntl only for F_DUPFD*). A rename that
+ * worked: security_inode_rename. */
+static __always_inline void ext__sys_exit(void *ctx, struct task_info *ti, __u32 nr, const __u64 *args,
+					  __s64 ret, __u32 events)
+{
+	if (events & SEC_BIT(EVENT_SOCKET_DUP)) {
+		if (ret >= 0 && (nr != EXT_NR_fcntl || args[1] == EXT_F_DUPFD || args[1] == EXT_F_DUPFD_CLOEXEC))
+			ext__socket_dup(ctx, ti, (int)args[0], (int)ret);
+	} else if ((events & SEC_BIT(EVENT_SECURITY_INODE_RENAME)) && ret == 0) {
+		fallback__rename(ctx, ti, nr, args);
 	}
-	task = task__current();
-	if ((__s64)ctx->args[1] == 0 && ti && ti->traced && (s = scratch__get())) {
-		record__init(s, ti, EVENT_SECURITY_INODE_RENAME, 0);
-		off = store__str(s, sizeof(struct event_header),
-				 vfs__path_join_user(vfs__at_dir(task, olddir), oldname), false);
-		off = store__str(s, off, vfs__path_join_user(vfs__at_dir(task, newdir), newname), false);
-		sec__submit(ctx, s, off, 2);
-	}
-	bpf_map_delete_elem(&ext_calls, &tid);
-	return 0;
 }
 
 #endif

@@ -1,10 +1,16 @@
-/* syscalls.bpf.h - syscall events and the raw sys_enter/sys_exit events.
+/* syscalls.bpf.h - syscall events, the raw sys_enter/sys_exit events, and
+ * the one program pair every other syscall hook runs in.
+ *
+ * One program runs at a syscall's exit, and one at its entry only when some
+ * selected event needs an entry value. What they do for syscall nr is
+ * syscall_hooks[nr] (tracee.h), read before anything else: a syscall nobody
+ * asked for costs that read and no map lookup. The hooks are this file's
+ * events, --capture's (capture.bpf.h) and the security events' syscall
+ * fallbacks (security.bpf.h, security_ext.bpf.h).
  *
  * A syscall event is made at sys_exit, with the return value, from the
  * registers the task entered with (kern_read.h: they still hold the
- * arguments there). Nothing runs at sys_enter unless the sys_enter event is
- * selected: tracing every syscall costs one program run, one task_info
- * lookup and one record per syscall.
+ * arguments there).
  *
  * execve and execveat make one event per call, as strace shows them: at
  * syscall exit when they fail (with the error), at sched_process_exec when
@@ -24,10 +30,9 @@
  * address's length: the exit reads no more of the buffer than was the caller's.
  *
  * A new task is decided at its fork (sched.bpf.h), so its return from clone
- * is reported. A task older than tracee is first seen at a syscall's exit (or
- * by another probe); the syscall it returns from began before its decision - a
- * followed command's wait for its release, say - and is not reported; nor is
- * one during which the decision changed.
+ * is reported. A task older than tracee is decided where it is first seen
+ * (syscall__exit_task says which of its syscalls that reports); one during
+ * which the decision changed is not reported.
  *
  * sys_enter and sys_exit (event ids EVENT_SYS_ENTER/EXIT) are one record per
  * syscall of a traced thread, whatever syscall events are selected: the
@@ -39,6 +44,7 @@
 #include "capture.bpf.h"
 #include "exec.bpf.h"
 #include "filter.h"
+#include "security_ext.bpf.h"
 
 /* One argument per round (loop__run): the body is verified once, where an
  * unrolled loop had the verifier follow every kind of every argument (60 ms
@@ -97,22 +103,29 @@ static __always_inline void syscall__emit_raw(void *ctx, struct task_info *ti, _
 
 /* The traced thread's record of a syscall made at its entry (exit), or
  * what an exec's event will need (exec.bpf.h). */
-static __always_inline void syscall__emit_at_entry(void *ctx, __u32 nr, const __u64 *args)
+static __always_inline void syscall__entry_event(void *ctx, struct task_info *ti, __u32 nr, const __u64 *args)
 {
 	const struct event_config *cfg = event__selected(nr);
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct task_info *ti;
 	struct scratch *s;
 
 	if (!cfg)
 		return;
-	ti = filter__task_info((__u32)pid_tgid);
-	if (!ti || !ti->traced)
-		return;
 	if (!exec__is_exec(nr))
 		syscall__emit(ctx, ti, cfg, nr, args, 0);
 	else if ((s = scratch__get()))
-		exec__remember(s, (__u32)pid_tgid, nr, args);
+		exec__remember(s, (__u32)bpf_get_current_pid_tgid(), nr, args);
+}
+
+/* The same from a syscall's own trace event, which runs for every task. */
+static __always_inline void syscall__emit_at_entry(void *ctx, __u32 nr, const __u64 *args)
+{
+	struct task_info *ti;
+
+	if (!event__selected(nr))
+		return;
+	ti = filter__task_info((__u32)bpf_get_current_pid_tgid());
+	if (ti && ti->traced)
+		syscall__entry_event(ctx, ti, nr, args);
 }
 
 #define SYSCALL_NR_RT_SIGRETURN 15
@@ -134,18 +147,23 @@ static __always_inline int syscall__addrlen_arg(__u32 nr)
 
 /* Such a syscall's entry: how much of the address buffer is the caller's,
  * for its exit (store__sockaddr). */
-static __always_inline void syscall__mark_sockaddr_room(const void *addrlen)
+static __always_inline void syscall__mark_sockaddr_room(struct task_info *ti, const void *addrlen)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct task_info *ti = bpf_map_lookup_elem(&task_info, &tid);
 	__s32 len = -1;
 
-	if (!ti || !ti->traced)
-		return;
 	if (addrlen && !bpf_probe_read_user(&len, sizeof(len), addrlen) && len >= 0)
 		ti->sockaddr_room = (__u32)len + 1;
 	else
 		ti->sockaddr_room = 0;
+}
+
+/* The traced thread's task_info, for a syscall's own trace event. */
+static __always_inline struct task_info *syscall__traced_thread(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_info *ti = bpf_map_lookup_elem(&task_info, &tid);
+
+	return ti && ti->traced ? ti : NULL;
 }
 
 /* Their syscall trace events: args[i] is the int* addrlen (reading past the
@@ -154,53 +172,21 @@ static __always_inline void syscall__mark_sockaddr_room(const void *addrlen)
 	SEC("tracepoint/syscalls/sys_enter_" #name)				\
 	int tracee_entry_##name(struct syscall_enter_record *ctx)		\
 	{									\
-		syscall__mark_sockaddr_room((const void *)ctx->args[i]);	\
+		struct task_info *ti = syscall__traced_thread();		\
+										\
+		if (ti)								\
+			syscall__mark_sockaddr_room(ti, (const void *)ctx->args[i]); \
 		return 0;							\
 	}
 
 /* rt_sigreturn's entry: mark the thread for its exit. */
-static __always_inline void syscall__mark_sigreturn(void)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct task_info *ti = bpf_map_lookup_elem(&task_info, &tid);
-
-	if (ti && ti->traced)
-		ti->in_sigreturn = 1;
-}
-
 SEC("tracepoint/syscalls/sys_enter_rt_sigreturn")
 int tracee_entry_rt_sigreturn(void *ctx)
 {
-	syscall__mark_sigreturn();
-	return 0;
-}
+	struct task_info *ti = syscall__traced_thread();
 
-/* Runs at every syscall, so it is loaded only for the sys_enter event, or
- * for an event whose own trace event the kernel refused (exec, exit,
- * rt_sigreturn). */
-SEC("raw_tracepoint/sys_enter")
-int tracee_sys_enter(struct bpf_raw_tracepoint_args *ctx)
-{
-	__u32 nr = (__u32)ctx->args[1];
-	const struct event_config *cfg = event__selected(nr);
-	__u64 pid_tgid = bpf_get_current_pid_tgid(), args[6];
-	struct task_info *ti;
-
-	if (cfg && cfg->entry_sys_enter) {
-		syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
-		syscall__emit_at_entry(ctx, nr, args);
-	}
-	if (cfg && nr == SYSCALL_NR_RT_SIGRETURN)
-		syscall__mark_sigreturn();
-	if (cfg && syscall__addrlen_arg(nr) >= 0) {
-		syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
-		syscall__mark_sockaddr_room((const void *)(nr == 45 ? args[5] : args[2]));
-	}
-	if (!event__selected(EVENT_SYS_ENTER))
-		return 0;
-	ti = filter__task_info((__u32)pid_tgid);
-	if (ti && ti->traced)
-		syscall__emit_raw(ctx, ti, EVENT_SYS_ENTER, (__s32)nr, 0);
+	if (ti)
+		ti->in_sigreturn = 1;
 	return 0;
 }
 
@@ -238,29 +224,157 @@ SYSCALL_ENTRY_EVENT(execveat, 5)
 SYSCALL_ENTRY_EVENT(exit, 1)
 SYSCALL_ENTRY_EVENT(exit_group, 1)
 
-/* The thread's task_info when its syscall is to be reported; *nr and args
- * are read for it. A first sight or a changed decision reports nothing. */
-static __always_inline struct task_info *syscall__exit_task(struct pt_regs *regs, __u32 *nr,
-							    __u64 *args)
+/* The hooks of other files, each a global function: the verifier checks it
+ * once, on its own, rather than once per combination of the hooks before
+ * it, which exceeds its budget. So each finds the thread's task_info and
+ * the syscall's arguments again (a global function takes no pointer but
+ * its context on older kernels); they run only for the syscalls they
+ * watch. */
+#define SYSCALL_HOOK(name)								\
+	static __always_inline int name##__body(struct bpf_raw_tracepoint_args *ctx, __u32 nr,	\
+						__s64 ret, __u32 events);			\
+	__noinline int name(struct bpf_raw_tracepoint_args *ctx, __u32 nr, __s64 ret, __u32 events) \
+	{											\
+		/* kept live: the compiler passes garbage for an argument the	\
+		 * body ignores, and the verifier checks every one */		\
+		barrier_var(nr);								\
+		barrier_var(ret);								\
+		barrier_var(events);								\
+		return name##__body(ctx, nr, ret, events);					\
+	}											\
+	static __always_inline int name##__body(struct bpf_raw_tracepoint_args *ctx, __u32 nr,	\
+						__s64 ret, __u32 events)
+
+/* The current thread's task_info, which its caller found traced. */
+static __always_inline struct task_info *syscall__hook_task(void)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+
+	return bpf_map_lookup_elem(&task_info, &tid);
+}
+
+SYSCALL_HOOK(hook__security_enter)
+{
+	struct task_info *ti = syscall__hook_task();
+	__u64 args[6];
+
+	if (!ti)
+		return 0;
+	syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+	/* a syscall is of one family: one branch here too */
+	if (events & (SEC_BIT(EVENT_MEM_PROT_ALERT) | SEC_STATE_EVENTS))
+		sec__sys_enter(ctx, ti, nr, args, events);
+	else
+		ext__sys_enter(ctx, ti, nr, args, events);
+	return 0;
+}
+
+SYSCALL_HOOK(hook__security_exit)
+{
+	struct task_info *ti = syscall__hook_task();
+	__u64 args[6];
+
+	if (!ti)
+		return 0;
+	syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+	if (events & SEC_EXIT_EVENTS)
+		sec__sys_exit(ctx, ti, nr, args, ret, events);
+	else
+		ext__sys_exit(ctx, ti, nr, args, ret, events);
+	return 0;
+}
+
+SYSCALL_HOOK(hook__capture_enter)
+{
+	__u64 args[6];
+
+	syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+	capture__sys_enter(args);
+	return 0;
+}
+
+SYSCALL_HOOK(hook__capture_exit)
+{
+	struct task_info *ti = syscall__hook_task();
+	__u64 args[6];
+
+	if (!ti)
+		return 0;
+	syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+	capture__sys_exit(ctx, ti, args, nr, ret);
+	return 0;
+}
+
+/* The hooks of syscall nr (tracee.h), 0 for a number past the table. At
+ * exit rt_sigreturn's number reads as -1 (orig_ax of the restored
+ * registers): it has rt_sigreturn's hooks, and syscall__exit_task tells. */
+static __always_inline __u32 syscall__hooks_index(__u32 nr)
+{
+	if (nr == (__u32)-1)
+		return SYSCALL_NR_RT_SIGRETURN;
+	return nr < TRACEE_NR_SYSCALLS ? nr : TRACEE_NR_SYSCALLS;
+}
+
+/* The one program at every syscall's entry, loaded only when some syscall
+ * has an entry hook: events made at entry where their own trace event did
+ * not load, the marks their exits need, --capture mem's mprotect, the
+ * security fallbacks that act at entry, and the sys_enter event. */
+SEC("raw_tracepoint/sys_enter")
+int tracee_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	__u32 nr = (__u32)ctx->args[1], hooks, sec;
+	struct task_info *ti;
+	__u64 args[6];
+	int addrlen;
+
+	if (nr >= TRACEE_NR_SYSCALLS)
+		return 0;
+	hooks = syscall_hooks[nr].enter;
+	sec = syscall_hooks[nr].sec_enter;
+	if (!hooks && !sec)
+		return 0;
+	ti = filter__task_info((__u32)bpf_get_current_pid_tgid());
+	if (!ti || !ti->traced)
+		return 0;
+	syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+	if (hooks & SYSCALL_HOOK_EVENT)
+		syscall__entry_event(ctx, ti, nr, args);
+	if (hooks & SYSCALL_HOOK_SIGRETURN)
+		ti->in_sigreturn = 1;
+	if ((hooks & SYSCALL_HOOK_SOCKADDR) && (addrlen = syscall__addrlen_arg(nr)) >= 0)
+		syscall__mark_sockaddr_room(ti, (const void *)args[addrlen & 7]);
+	if (hooks & SYSCALL_HOOK_CAPTURE)
+		hook__capture_enter(ctx, nr, 0, 0);
+	if (sec)
+		hook__security_enter(ctx, nr, 0, sec);
+	if (hooks & SYSCALL_HOOK_RAW)
+		syscall__emit_raw(ctx, ti, EVENT_SYS_ENTER, (__s32)nr, 0);
+	return 0;
+}
+
+/* The thread's task_info when its syscall is to be reported. A first sight
+ * decides the thread; in follow mode it reports nothing (the followed
+ * command's first sight is its wait for tracee's release, which began
+ * before). Nor is a syscall reported during which the decision changed
+ * (a rename, a uid or namespace the filter looks at). */
+static __always_inline struct task_info *syscall__exit_task(__u32 *nr, __u32 hooks)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct task_info *ti = bpf_map_lookup_elem(&task_info, &tid);
 	bool traced;
 
 	if (!ti) {
-		filter__task_info(tid);
-		return NULL;
+		ti = filter__task_info(tid);
+		return ti && ti->traced && trace_mode != TRACE_PROCESS_FOLLOW ? ti : NULL;
 	}
 	if (!ti->traced && !ti->recheck && !(filter_cfg.active & FILTER_SYSCALL_DYNAMIC))
 		return NULL;
-	*nr = syscall__read_regs(args, regs);
 	if (ti->in_sigreturn) {
 		ti->in_sigreturn = 0;
 		if (*nr == (__u32)-1)
 			*nr = SYSCALL_NR_RT_SIGRETURN;
 	}
-	if (ti->recheck || filter__changed_by(*nr)) {
+	if (ti->recheck || (hooks & SYSCALL_HOOK_FILTER)) {
 		traced = ti->traced;
 		filter__decide(ti);
 		if (!traced)
@@ -269,31 +383,44 @@ static __always_inline struct task_info *syscall__exit_task(struct pt_regs *regs
 	return ti->traced ? ti : NULL;
 }
 
-/* The one program at every syscall's exit: events, then --capture's hook. */
+/* The one program at every syscall's exit: what syscall_hooks[] says this
+ * syscall needs - its event, the sys_exit event, --capture, the security
+ * fallbacks - for a traced thread. */
 SEC("raw_tracepoint/sys_exit")
 int tracee_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	__s64 ret = (__s64)ctx->args[1];
 	const struct event_config *cfg;
+	__u32 nr, h, hooks, sec;
 	struct task_info *ti;
 	__u64 args[6];
-	__u32 nr;
 
-	ti = syscall__exit_task((struct pt_regs *)ctx->args[0], &nr, args);
-	if (!ti)
+	nr = syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+	h = syscall__hooks_index(nr);
+	if (h >= TRACEE_NR_SYSCALLS)
 		return 0;
-	if (event__selected(EVENT_SYS_EXIT))
+	hooks = syscall_hooks[h].exit;
+	sec = syscall_hooks[h].sec_exit;
+	if (!hooks && !sec)
+		return 0;
+	if (!(ti = syscall__exit_task(&nr, hooks)))
+		return 0;
+	if (hooks & SYSCALL_HOOK_RAW)
 		syscall__emit_raw(ctx, ti, EVENT_SYS_EXIT, (__s32)nr, ret);
-	cfg = event__selected(nr);
-	/* an exec comes back here only when it failed: its one event, with the
-	 * arguments the kernel has faulted in by now */
-	if (cfg && exec__is_exec(nr) && ret < 0)
-		exec__forget((__u32)bpf_get_current_pid_tgid());
-	if (cfg && (!cfg->at_entry || ret < 0))
-		syscall__emit(ctx, ti, cfg, nr, args, ret);
+	if ((hooks & SYSCALL_HOOK_EVENT) && (cfg = event__selected(nr))) {
+		/* an exec comes back here only when it failed: its one event,
+		 * with the arguments the kernel has faulted in by now */
+		if (exec__is_exec(nr) && ret < 0)
+			exec__forget((__u32)bpf_get_current_pid_tgid());
+		if (!cfg->at_entry || ret < 0)
+			syscall__emit(ctx, ti, cfg, nr, args, ret);
+	}
 	if (ti->sockaddr_room)
 		ti->sockaddr_room = 0;  /* its entry's, used once */
-	capture__sys_exit(ctx, ti, args, nr, ret);
+	if (hooks & SYSCALL_HOOK_CAPTURE)
+		hook__capture_exit(ctx, nr, ret, 0);
+	if (sec)
+		hook__security_exit(ctx, nr, ret, sec);
 	return 0;
 }
 

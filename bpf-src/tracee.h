@@ -146,6 +146,29 @@ struct event_config {
 	unsigned char kinds[TRACEE_MAX_ARGS];   /* enum arg_kind to read, per argument */
 };
 
+/* What tracee_sys_enter and tracee_sys_exit do for one syscall number (x86_64
+ * numbering, below TRACEE_NR_SYSCALLS): the rodata array syscall_hooks[],
+ * which user space fills before load from the selected events, the probes
+ * chosen for them, --capture and --filter (lib/syscall_hooks.c). The
+ * programs read it before anything else, so a syscall nobody asked for
+ * costs one array read. enter/exit are SYSCALL_HOOK_* bits; sec_enter and
+ * sec_exit are the security events (one bit per id - TRACEE_EVENT_BASE)
+ * whose syscall fallback runs there. */
+#define TRACEE_NR_SYSCALLS 512
+enum syscall_hook {
+	SYSCALL_HOOK_EVENT     = 1 << 0,  /* the syscall's own event */
+	SYSCALL_HOOK_RAW       = 1 << 1,  /* the raw sys_enter / sys_exit event */
+	SYSCALL_HOOK_SIGRETURN = 1 << 2,  /* entry: mark rt_sigreturn for its exit */
+	SYSCALL_HOOK_SOCKADDR  = 1 << 3,  /* entry: the caller's address buffer size */
+	SYSCALL_HOOK_FILTER    = 1 << 4,  /* exit: may change what --filter looks at */
+	SYSCALL_HOOK_CAPTURE   = 1 << 5,  /* --capture write or mem */
+};
+
+struct syscall_hooks {
+	unsigned int enter, exit;               /* SYSCALL_HOOK_* */
+	unsigned int sec_enter, sec_exit;       /* 1 << (event id - TRACEE_EVENT_BASE) */
+};
+
 struct event_header {
 	unsigned long long ts;          /* ns since boot (bpf_ktime_get_boot_ns) */
 	long long retval;

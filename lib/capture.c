@@ -186,8 +186,7 @@ int capture_prepare(struct bpf_object *obj, const struct tracee_config *cfg)
 	bool exec = k & CAPTURE_EXEC, prepare = exec && kernel_has_prepare_exec();
 	int err;
 
-	if ((err = prog_autoload(obj, "tracee_capture_sys_enter", k & CAPTURE_MEM)) ||
-	    (err = prog_autoload(obj, "tracee_capture_prepare_exec", prepare)) ||
+	if ((err = prog_autoload(obj, "tracee_capture_prepare_exec", prepare)) ||
 	    (err = prog_autoload(obj, "tracee_capture_process_exec", exec && !prepare)))
 		return err;
 	if (cfg->debug && exec)

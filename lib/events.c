@@ -49,7 +49,12 @@ static const struct event_def other_defs[] = {
 #define SEC_FENTRY(fn, progs)   { PROBE_FENTRY, false, fn, progs }
 #define SEC_KPROBE(fn, progs)   { PROBE_KPROBE, false, fn, progs }
 #define SEC_FALLBACK(tp, progs) { PROBE_TRACEPOINT, true, tp, progs }
-#define SEC_SYSCALL_PROGS       "tracee_sec_sys_enter,tracee_sec_sys_exit"
+/* The syscall fallbacks are hooks of the one sys_enter / sys_exit pair
+ * (lib/syscall_hooks.c lists the syscalls of each); named here so that the
+ * probe check asks whether those tracepoints load. */
+#define SEC_AT_EXIT             SEC_FALLBACK("sys_exit", "tracee_sys_exit")
+#define SEC_AT_ENTRY            SEC_FALLBACK("sys_enter", "tracee_sys_enter")
+#define SEC_AT_BOTH             SEC_FALLBACK("sys_exit", "tracee_sys_enter,tracee_sys_exit")
 	/* cap_capable: its tracepoint (capability:cap_capable) where the
 	 * kernel has one, else fentry/kprobe (security.bpf.h). The tracepoint
 	 * program is the one named here, in any tracepoint section; it is
@@ -84,7 +89,7 @@ static const struct event_def other_defs[] = {
 		SEC_LSM("file_open", "tracee_lsm_file_open"),
 		SEC_FENTRY("security_file_open", "tracee_fentry_file_open"),
 		SEC_KPROBE("security_file_open", "tracee_kprobe_file_open"),
-		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+		SEC_AT_EXIT } },
 	{ .id = EVENT_SECURITY_INODE_UNLINK, .name = "security_inode_unlink", .sets = "default",
 	  .argnum = 1,
 	  .args = {
@@ -93,7 +98,7 @@ static const struct event_def other_defs[] = {
 		SEC_LSM("inode_unlink", "tracee_lsm_inode_unlink"),
 		SEC_FENTRY("security_inode_unlink", "tracee_fentry_inode_unlink"),
 		SEC_KPROBE("security_inode_unlink", "tracee_kprobe_inode_unlink"),
-		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+		SEC_AT_EXIT } },
 	{ .id = EVENT_VFS_WRITE, .name = "vfs_write", .sets = "default", .argnum = 5,
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
@@ -104,7 +109,7 @@ static const struct event_def other_defs[] = {
 	  .probes = {
 		SEC_FENTRY("vfs_write", "tracee_fexit_vfs_write"),
 		SEC_KPROBE("vfs_write", "tracee_kprobe_vfs_write,tracee_kretprobe_vfs_write"),
-		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+		SEC_AT_EXIT } },
 	{ .id = EVENT_VFS_WRITEV, .name = "vfs_writev", .sets = "default", .argnum = 5,
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
@@ -115,7 +120,7 @@ static const struct event_def other_defs[] = {
 	  .probes = {
 		SEC_FENTRY("vfs_writev", "tracee_fexit_vfs_writev"),
 		SEC_KPROBE("vfs_writev", "tracee_kprobe_vfs_writev,tracee_kretprobe_vfs_writev"),
-		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+		SEC_AT_EXIT } },
 	/* selected by --security-alerts too */
 	{ .id = EVENT_MEM_PROT_ALERT, .name = "mem_prot_alert", .sets = "", .argnum = 1,
 	  .args = {
@@ -126,7 +131,7 @@ static const struct event_def other_defs[] = {
 			   "tracee_fentry_mmap_file,tracee_fentry_file_mprotect"),
 		SEC_KPROBE("security_file_mprotect",
 			   "tracee_kprobe_mmap_file,tracee_kprobe_file_mprotect"),
-		SEC_FALLBACK("sys_enter", "tracee_sec_sys_enter") } },
+		SEC_AT_ENTRY } },
 	{ .id = EVENT_COMMIT_CREDS, .name = "commit_creds", .sets = "", .argnum = 8,
 	  .args = {
 		{ "uid_t", "old_uid", ARG_UINT, FMT_DEFAULT },
@@ -140,7 +145,7 @@ static const struct event_def other_defs[] = {
 	  .probes = {
 		SEC_FENTRY("commit_creds", "tracee_fentry_commit_creds"),
 		SEC_KPROBE("commit_creds", "tracee_kprobe_commit_creds"),
-		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+		SEC_AT_BOTH } },
 	{ .id = EVENT_SWITCH_TASK_NS, .name = "switch_task_ns", .sets = "", .argnum = 7,
 	  .args = {
 		{ "pid_t", "pid", ARG_INT, FMT_DEFAULT },
@@ -153,7 +158,7 @@ static const struct event_def other_defs[] = {
 	  .probes = {
 		SEC_FENTRY("switch_task_namespaces", "tracee_fentry_switch_task_ns"),
 		SEC_KPROBE("switch_task_namespaces", "tracee_kprobe_switch_task_ns"),
-		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+		SEC_AT_BOTH } },
 	{ .id = EVENT_MAGIC_WRITE, .name = "magic_write", .sets = "", .argnum = 4,
 	  .args = {
 		{ "const char*", "pathname", ARG_STR, FMT_DEFAULT },
@@ -164,10 +169,9 @@ static const struct event_def other_defs[] = {
 		SEC_FENTRY("vfs_write", "tracee_fexit_vfs_write,tracee_fexit_vfs_writev"),
 		SEC_KPROBE("vfs_write", "tracee_kprobe_vfs_write,tracee_kretprobe_vfs_write,"
 			   "tracee_kprobe_vfs_writev,tracee_kretprobe_vfs_writev"),
-		SEC_FALLBACK("sys_exit", SEC_SYSCALL_PROGS) } },
+		SEC_AT_EXIT } },
 
 	/* --- what the detections consume besides (security_ext.bpf.h) --- */
-#define EXT_FALLBACK(tp)        SEC_FALLBACK(tp, "tracee_ext_sys_enter,tracee_ext_sys_exit")
 	{ .id = EVENT_SECURITY_SOCKET_CONNECT, .name = "security_socket_connect", .sets = "default",
 	  .argnum = 3,
 	  .args = {
@@ -178,7 +182,7 @@ static const struct event_def other_defs[] = {
 		SEC_LSM("socket_connect", "tracee_lsm_socket_connect"),
 		SEC_FENTRY("security_socket_connect", "tracee_fentry_socket_connect"),
 		SEC_KPROBE("security_socket_connect", "tracee_kprobe_socket_connect"),
-		EXT_FALLBACK("sys_enter") } },
+		SEC_AT_ENTRY } },
 	{ .id = EVENT_SECURITY_INODE_RENAME, .name = "security_inode_rename", .sets = "default",
 	  .argnum = 2,
 	  .args = {
@@ -188,7 +192,7 @@ static const struct event_def other_defs[] = {
 		SEC_LSM("inode_rename", "tracee_lsm_inode_rename"),
 		SEC_FENTRY("security_inode_rename", "tracee_fentry_inode_rename"),
 		SEC_KPROBE("security_inode_rename", "tracee_kprobe_inode_rename"),
-		EXT_FALLBACK("sys_exit") } },
+		SEC_AT_EXIT } },
 	{ .id = EVENT_SECURITY_SB_MOUNT, .name = "security_sb_mount", .sets = "default", .argnum = 4,
 	  .args = {
 		{ "const char*", "dev_name", ARG_STR, FMT_DEFAULT },
@@ -199,7 +203,7 @@ static const struct event_def other_defs[] = {
 		SEC_LSM("sb_mount", "tracee_lsm_sb_mount"),
 		SEC_FENTRY("security_sb_mount", "tracee_fentry_sb_mount"),
 		SEC_KPROBE("security_sb_mount", "tracee_kprobe_sb_mount"),
-		EXT_FALLBACK("sys_enter") } },
+		SEC_AT_ENTRY } },
 	{ .id = EVENT_SECURITY_KERNEL_READ_FILE, .name = "security_kernel_read_file", .sets = "default",
 	  .argnum = 4,
 	  .args = {
@@ -211,7 +215,7 @@ static const struct event_def other_defs[] = {
 		SEC_LSM("kernel_read_file", "tracee_lsm_kernel_read_file"),
 		SEC_FENTRY("security_kernel_read_file", "tracee_fentry_kernel_read_file"),
 		SEC_KPROBE("security_kernel_read_file", "tracee_kprobe_kernel_read_file"),
-		EXT_FALLBACK("sys_enter") } },
+		SEC_AT_ENTRY } },
 	/* made at the syscall's exit on every kernel, as Tracee does */
 	{ .id = EVENT_SOCKET_DUP, .name = "socket_dup", .sets = "net,net_sock", .argnum = 3,
 	  .args = {
@@ -219,7 +223,7 @@ static const struct event_def other_defs[] = {
 		{ "int", "newfd", ARG_INT, FMT_DEFAULT },
 		{ "struct sockaddr*", "remote_addr", ARG_SOCKADDR, FMT_DEFAULT } },
 	  .probes = {
-		{ PROBE_TRACEPOINT, false, "sys_exit", "tracee_ext_sys_enter,tracee_ext_sys_exit" } } },
+		{ PROBE_TRACEPOINT, false, "sys_exit", "tracee_sys_exit" } } },
 
 };
 static const size_t other_defs_len = sizeof(other_defs) / sizeof(other_defs[0]);

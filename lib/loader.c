@@ -15,6 +15,7 @@
 #include "events.h"
 #include "loader.h"
 #include "probes.h"
+#include "syscall_hooks.h"
 
 static bool libbpf_debug;
 
@@ -196,6 +197,20 @@ static int select_probes(struct loader *l, const struct tracee_config *cfg)
 	return err;
 }
 
+/* What the syscall program pair does for each syscall, from the choices
+ * made; sys_enter's program is loaded only when some syscall needs it. */
+static int select_syscall_hooks(struct loader *l, const struct tracee_config *cfg)
+{
+	static struct syscall_hooks hooks[TRACEE_NR_SYSCALLS];
+	struct bpf_program *enter = bpf_object__find_program_by_name(l->obj, "tracee_sys_enter");
+	int err;
+
+	syscall_hooks_build(hooks, cfg, l->plan);
+	if ((err = rodata_set(l->obj, "syscall_hooks", hooks, sizeof(hooks))))
+		return err;
+	return enter ? bpf_program__set_autoload(enter, syscall_hooks_need_enter(hooks)) : -ENOENT;
+}
+
 /* --filter values and process:PID,... tgids, in place before anything is
  * attached (no thread decides without them). */
 static int fill_filters(struct loader *l, const struct tracee_config *cfg)
@@ -294,6 +309,10 @@ static int load_once(struct loader *l, const void *obj, size_t len, const struct
 	}
 	if ((err = select_probes(l, cfg))) {
 		loader_err("choosing the probes for the selected events failed", err);
+		return err;
+	}
+	if ((err = select_syscall_hooks(l, cfg))) {
+		loader_err("choosing the syscall hooks failed", err);
 		return err;
 	}
 	if ((err = capture_prepare(l->obj, cfg))) {

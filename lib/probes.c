@@ -535,7 +535,11 @@ int probes_apply(struct bpf_object *obj, const bool *selected, const char *refus
 	pk->ntrace_fds = 0;
 	probe_kernel_free(pk);
 	bpf_object__for_each_program(prog, obj) {
-		if (probes_prog_wanted(plan, bpf_program__name(prog)))
+		/* the syscall pair runs every syscall hook: the loader decides
+		 * (lib/syscall_hooks.c) */
+		if (probes_prog_wanted(plan, bpf_program__name(prog)) ||
+		    !strcmp(bpf_program__name(prog), "tracee_sys_enter") ||
+		    !strcmp(bpf_program__name(prog), "tracee_sys_exit"))
 			continue;
 		if ((err = bpf_program__set_autoload(prog, false)))
 			return err;
