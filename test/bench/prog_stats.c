@@ -12,7 +12,9 @@
  * A program's counters start at 0 when it is loaded and move only while
  * statistics are enabled; once PID is gone its links are closed, so what is
  * printed is every run from load to detach. Holding the programs is what
- * makes the read race-free: they are not freed when PID exits. */
+ * makes the read race-free: they are not freed when PID exits. Once it holds
+ * them it says so on stderr ("prog_stats: holding N programs of pid PID"), so
+ * that a caller can stop PID without racing the grab. */
 #include <dirent.h>
 #include <errno.h>
 #include <poll.h>
@@ -198,6 +200,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "prog_stats: pid %ld holds no eBPF program\n", pid);
 		return 1;
 	}
+	fprintf(stderr, "prog_stats: holding %zu programs of pid %ld\n", h.n, pid);
 	if (wait_exit_or_signal((pid_t)pid))
 		perror("prog_stats: waiting for the process");
 	print_stats(&h);
