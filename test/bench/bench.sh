@@ -34,14 +34,14 @@
 # Kernel time per program: after the timed rounds, one more pass over the
 # tracee rows and the empty program with kernel.bpf_stats_enabled=1 (the
 # timed rounds do not pay for the statistics unless they were on already; the
-# script says so then, and restores the setting at exit). prog_stats (next to
-# tracee) holds the row's programs and, once tracee exits, prints each one's
-# run count and run time since load; the table shows runs and ns per run per
+# script says so then, and restores the setting at exit). In that pass the
+# workload runs under prog_stats (next to tracee: `tracee ... -- prog_stats
+# workload`), which reads the run count and run time of its parent's programs
+# before and after the workload; the table shows runs and ns per run per
 # program, and ns per syscall: the programs' time over the workload's
-# syscalls. Runs count every process's syscalls while the programs were
-# attached (tracee's start and stop, the machine's other processes), so runs
-# exceed the workload's syscalls a little and ns per syscall is an upper
-# bound. --no-prog-stats skips the pass.
+# syscalls. Runs also count the other processes' syscalls during the loop, so
+# they exceed the workload's a little on a quiet machine, and ns per syscall
+# is an upper bound. --no-prog-stats skips the pass.
 #
 # Other figures:
 #   engine       the detection engine alone on one core (sig_bench, next to
@@ -193,15 +193,10 @@ wait_ready() {
     done
 }
 
-# hold_programs PID: in the stats pass, prog_stats holds PID's programs and,
-# once PID exits, writes their run counts and times to $STATS_FILE.
-STATS_PASS=0 STATS_BG=""
-STATS_FILE=$WORK/prog-stats
-hold_programs() {
-    ((STATS_PASS)) || return 0
-    "$PROG_STATS" "$1" >"$STATS_FILE" 2>>"$WORK/prog-stats.err" &
-    STATS_BG=$!
-}
+# In the stats pass the workload runs under prog_stats (STATS_WRAP), which
+# prints the run count and time of its parent's (or -p PID's) programs over
+# the workload's run on stderr; ERR names the file that stderr went to.
+STATS_PASS=0 STATS_WRAP=() ERR=""
 
 # watch_tracee OUTPUT_PATH START: waits for the pid file, then samples the
 # process's memory until it exits. Sets READY (s after START), HWM, ANON (kB).
@@ -210,7 +205,6 @@ watch_tracee() {
     wait_ready "$1"
     [[ -n $PID ]] || return
     READY=$(sub "$(now)" "$2")
-    hold_programs "$PID"
     while sample_memory "$PID"; do nap 0.1; done
 }
 
@@ -220,8 +214,9 @@ run_tracee() {
     local out=$WORK/out-$tag start end
     rm -rf "$out"
     start=$(now)
+    ERR=$WORK/$tag.err
     "$TRACEE" --install-path "${RUN_INSTALL:-$INSTALL}" --output-path "$out" "$@" \
-        >"$WORK/$tag.out" 2>"$WORK/$tag.err" &
+        >"$WORK/$tag.out" 2>"$ERR" &
     BG=$!
     watch_tracee "$out" "$start"
     wait "$BG"
@@ -239,26 +234,25 @@ row_untraced() {
     WALL=$(sub "$(now)" "$start") LOOP=$(loop_time "$WORK/u.err") EVENTS="" LOST=""
 }
 
-# The limit: an empty program at sys_exit. In the stats pass its own run
-# count and time (printed by empty_exit at exit) go to $STATS_FILE.
+# The limit: an empty program at sys_exit.
 row_empty() {
     local start; start=$(now)
-    "$EMPTY_EXIT" "$WORKLOAD" "$ITER" 2>"$WORK/e.err"
-    WALL=$(sub "$(now)" "$start") LOOP=$(loop_time "$WORK/e.err") EVENTS="" LOST=""
-    ((STATS_PASS)) && grep -E '^empty_exit: [0-9]+ ' "$WORK/e.err" >"$STATS_FILE"
-    grep -E '^empty_exit: cannot' "$WORK/e.err" >&2
+    ERR=$WORK/e.err
+    "$EMPTY_EXIT" "${STATS_WRAP[@]}" "$WORKLOAD" "$ITER" 2>"$ERR"
+    WALL=$(sub "$(now)" "$start") LOOP=$(loop_time "$ERR") EVENTS="" LOST=""
+    grep -E '^empty_exit: ' "$ERR" >&2
     return 0
 }
 
 row_tracee() {
-    run_tracee t -o json "${ALL_SYSCALLS[@]}" -- "$WORKLOAD" "$ITER"
+    run_tracee t -o json "${ALL_SYSCALLS[@]}" -- "${STATS_WRAP[@]}" "$WORKLOAD" "$ITER"
     ((STATS_PASS)) || { T_READY+=("$READY"); T_HWM+=("$HWM"); T_ANON+=("$ANON"); }
     rm -f "$WORK/t.out"
 }
 
 # The same with a ring buffer twice the default (16 MiB): what it costs in memory.
 row_tracee16() {
-    run_tracee t16 -o json "${ALL_SYSCALLS[@]}" --perf-buffer-size 4096 -- "$WORKLOAD" "$ITER"
+    run_tracee t16 -o json "${ALL_SYSCALLS[@]}" --perf-buffer-size 4096 -- "${STATS_WRAP[@]}" "$WORKLOAD" "$ITER"
     ((STATS_PASS)) || { T_READY+=("$READY"); T16_HWM+=("$HWM"); T_ANON+=("$ANON"); }
     rm -f "$WORK/t16.out"
 }
@@ -266,24 +260,24 @@ row_tracee16() {
 # The same through per-CPU perf buffers (TRACEE_FEATURES_OFF=ringbuf).
 row_tracee_perf() {
     RUN_INSTALL=$INSTALL_PERF TRACEE_FEATURES_OFF=ringbuf \
-        run_tracee tp -o json "${ALL_SYSCALLS[@]}" -- "$WORKLOAD" "$ITER"
+        run_tracee tp -o json "${ALL_SYSCALLS[@]}" -- "${STATS_WRAP[@]}" "$WORKLOAD" "$ITER"
     rm -f "$WORK/tp.out"
 }
 
 # The default event set, and the detections instead: what -s signatures costs.
 row_default() {
-    run_tracee d -o json -- "$WORKLOAD" "$ITER"
+    run_tracee d -o json -- "${STATS_WRAP[@]}" "$WORKLOAD" "$ITER"
     rm -f "$WORK/d.out"
 }
 
 row_signatures() {
-    run_tracee g -o json -s signatures -- "$WORKLOAD" "$ITER"
+    run_tracee g -o json -s signatures -- "${STATS_WRAP[@]}" "$WORKLOAD" "$ITER"
     rm -f "$WORK/g.out"
 }
 
 # One event of the default set alone (row name event:NAME).
 row_event() {
-    run_tracee "e-$1" -o json -e "$1" -- "$WORKLOAD" "$ITER"
+    run_tracee "e-$1" -o json -e "$1" -- "${STATS_WRAP[@]}" "$WORKLOAD" "$ITER"
     rm -f "$WORK/e-$1.out"
 }
 
@@ -296,8 +290,8 @@ row_nomatch() {
         -o json "${ALL_SYSCALLS[@]}" >"$WORK/n.out" 2>"$WORK/n.err" &
     BG=$!
     wait_ready "$out"
-    [[ -n $PID ]] && hold_programs "$PID"
-    "$WORKLOAD" "$ITER" 2>"$WORK/n.werr"
+    ERR=$WORK/n.werr
+    "${STATS_WRAP[@]}" ${STATS_WRAP:+-p "$PID"} "$WORKLOAD" "$ITER" 2>"$ERR"
     kill -INT "$BG"; wait "$BG"
     WALL=$(sub "$(now)" "$start")
     LOOP=$(loop_time "$WORK/n.werr")
@@ -390,22 +384,18 @@ done
 declare -A P_PROGS P_NS
 if ((PROG_STATS_PASS)); then
     echo 1 >/proc/sys/kernel/bpf_stats_enabled || die "cannot set kernel.bpf_stats_enabled"
-    STATS_PASS=1
+    STATS_PASS=1 STATS_WRAP=("$PROG_STATS")
     for row in "${STAT_ROWS[@]}"; do
         echo "bench: kernel statistics: $row" >&2
-        : >"$STATS_FILE"
-        STATS_BG=""
         run_row "$row"
-        [[ -n $STATS_BG ]] && wait "$STATS_BG"
-        P_PROGS[$row]=$(awk '{ runs[$3] += $4; ns[$3] += $5 }
-            END { for (p in runs) if (runs[p] > 0) print p, runs[p], ns[p] }' "$STATS_FILE" | sort -k2,2nr -k1,1)
+        grep -E '^prog_stats: [^0-9]' "$ERR" >&2
+        P_PROGS[$row]=$(awk '/^prog_stats: [0-9]+ / { runs[$3] += $4; ns[$3] += $5 }
+            END { for (p in runs) if (runs[p] > 0) print p, runs[p], ns[p] }' "$ERR" | sort -k2,2nr -k1,1)
         P_NS[$row]=$(awk '{ t += $3 } END { print t + 0 }' <<<"${P_PROGS[$row]}")
         [[ -n ${P_PROGS[$row]} ]] || NOTES+=("no kernel statistics for $row: see prog_stats's errors above")
     done
-    STATS_PASS=0
+    STATS_PASS=0 STATS_WRAP=()
     restore_bpf_stats
-    touch "$WORK/prog-stats.err"
-    grep -v '^prog_stats: holding ' "$WORK/prog-stats.err" | sed 's/^/bench: /' >&2
 fi
 
 # Saturation: one workload per CPU, all traced by one tracee. The rate is the

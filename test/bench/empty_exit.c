@@ -4,19 +4,18 @@
  * attaches it at raw_tracepoint/sys_exit, then runs COMMAND and waits for it
  * (or, with no COMMAND, holds the attachment until SIGINT or SIGTERM).
  * Closing the program's fds at exit detaches it. bench.sh runs its workload
- * under it as the "empty program" row.
+ * under it as the "empty program" row, and `empty_exit prog_stats workload`
+ * for the program's kernel run time.
  *   empty_exit [COMMAND [ARGS...]]
- * On exit it prints, on stderr, the program's kernel run statistics in the
- * format of prog_stats ("empty_exit: ID NAME RUNS RUN_TIME_NS"; both are 0
- * unless kernel.bpf_stats_enabled was on), and exits with COMMAND's status.
+ * It exits with COMMAND's status.
  * No compiler is needed: the program is built here from its instructions. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "run_child.h"
 
 #define PROG_NAME "empty_exit"
 
@@ -46,29 +45,6 @@ static int attach_sys_exit(int prog_fd)
 	return fd;
 }
 
-/* Runs argv to its end; returns its exit status as a shell would (128+N for signal N). */
-static int run_command(char **argv)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0) {
-		perror("empty_exit: fork");
-		return 1;
-	}
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		fprintf(stderr, "empty_exit: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR) {
-			perror("empty_exit: waitpid");
-			return 1;
-		}
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* Without a command: hold the attachment until SIGINT or SIGTERM. */
 static int hold_until_signalled(void)
 {
@@ -80,19 +56,6 @@ static int hold_until_signalled(void)
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	return sigwait(&set, &sig) ? 1 : 0;
-}
-
-static void print_run_stats(int prog_fd)
-{
-	struct bpf_prog_info info = { 0 };
-	__u32 len = sizeof(info);
-
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len)) {
-		fprintf(stderr, "empty_exit: cannot read the program's statistics: %s\n", strerror(errno));
-		return;
-	}
-	fprintf(stderr, "empty_exit: %u %s %llu %llu\n", info.id, info.name,
-		(unsigned long long)info.run_cnt, (unsigned long long)info.run_time_ns);
 }
 
 int main(int argc, char **argv)
@@ -110,9 +73,8 @@ int main(int argc, char **argv)
 		close(prog_fd);
 		return 1;
 	}
-	status = argc > 1 ? run_command(argv + 1) : hold_until_signalled();
-	close(link_fd);  /* detached: the statistics stop moving */
-	print_run_stats(prog_fd);
+	status = argc > 1 ? run_child("empty_exit", argv + 1) : hold_until_signalled();
+	close(link_fd);  /* detached */
 	close(prog_fd);
 	return status;
 }

@@ -1,70 +1,68 @@
 /* prog_stats.c - the kernel's own count of what a process's eBPF programs
- * cost (kernel.bpf_stats_enabled): bench.sh's table of ns per run per program.
- *   prog_stats PID
- * It finds every eBPF program PID holds (the prog_id lines of
- * /proc/PID/fdinfo: program fds and the links that attach them), opens each
- * by id so that it outlives PID, waits until PID exits (or SIGINT/SIGTERM),
- * then prints one line per program on stdout:
+ * cost while one command runs (kernel.bpf_stats_enabled): bench.sh's table of
+ * ns per run per program.
+ *   prog_stats [-p PID] COMMAND [ARGS...]
+ * It opens every eBPF program PID holds (default: its parent, the tracer
+ * that started it), found by the prog_id lines of /proc/PID/fdinfo (program
+ * fds and the links that attach them), reads each one's run count and run
+ * time, runs COMMAND to its end, reads them again, and prints on stderr one
+ * line per program with the difference:
  *   prog_stats: ID NAME RUNS RUN_TIME_NS
- * NAME is the program's function name from its BTF, whole (the kernel's own
- * name field keeps 15 characters: tracee_sec_sys_enter and tracee_sec_sys_exit
- * would both be tracee_sec_sys_), or that field when there is no BTF.
- * A program's counters start at 0 when it is loaded and move only while
- * statistics are enabled; once PID is gone its links are closed, so what is
- * printed is every run from load to detach. Holding the programs is what
- * makes the read race-free: they are not freed when PID exits. Once it holds
- * them it says so on stderr ("prog_stats: holding N programs of pid PID"), so
- * that a caller can stop PID without racing the grab. */
+ * So the figures cover the command's run, not the tracer's start and stop;
+ * they still count every process's syscalls meanwhile. The counters move only
+ * while kernel.bpf_stats_enabled is on. NAME is the program's function name
+ * from its BTF, whole (the kernel's own name field keeps 15 characters:
+ * tracee_sec_sys_enter and tracee_sec_sys_exit would both be
+ * tracee_sec_sys_), or that field when there is no BTF. It exits with
+ * COMMAND's status. bench.sh runs `tracee ... -- prog_stats workload`. */
 #include <dirent.h>
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include "run_child.h"
 
-struct held {
-	int *fds;
-	size_t n, cap;
-	__u32 *ids;
+struct prog {
+	__u32 id;
+	int fd;
+	__u64 runs, ns;  /* at the first reading */
 };
 
-static int held_has(const struct held *h, __u32 id)
+struct progs {
+	struct prog *v;
+	size_t n, cap;
+};
+
+static int progs_has(const struct progs *p, __u32 id)
 {
-	for (size_t i = 0; i < h->n; i++)
-		if (h->ids[i] == id)
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].id == id)
 			return 1;
 	return 0;
 }
 
 /* Opens program ID once (a link and its program name the same id); 0 or -1. */
-static int hold_prog(struct held *h, __u32 id)
+static int open_prog(struct progs *p, __u32 id)
 {
 	int fd;
 
-	if (held_has(h, id))
+	if (progs_has(p, id))
 		return 0;
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? h->cap * 2 : 32;
-		int *fds = realloc(h->fds, cap * sizeof(*fds));
-		__u32 *ids = fds ? realloc(h->ids, cap * sizeof(*ids)) : NULL;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 32;
+		struct prog *v = realloc(p->v, cap * sizeof(*v));
 
-		if (fds)
-			h->fds = fds;
-		if (!ids)
+		if (!v)
 			return -1;
-		h->ids = ids;
-		h->cap = cap;
+		p->v = v;
+		p->cap = cap;
 	}
 	if ((fd = bpf_prog_get_fd_by_id(id)) < 0)
 		return errno == ENOENT ? 0 : -1;  /* unloaded meanwhile: nothing to count */
-	h->ids[h->n] = id;
-	h->fds[h->n++] = fd;
+	p->v[p->n++] = (struct prog){ .id = id, .fd = fd };
 	return 0;
 }
 
@@ -84,7 +82,7 @@ static __u32 fdinfo_prog_id(const char *path)
 	return id;
 }
 
-static int hold_progs_of(pid_t pid, struct held *h)
+static int open_progs_of(pid_t pid, struct progs *p)
 {
 	char dir[64], path[320];
 	struct dirent *d;
@@ -101,7 +99,7 @@ static int hold_progs_of(pid_t pid, struct held *h)
 		if (d->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		if ((id = fdinfo_prog_id(path)) && hold_prog(h, id)) {
+		if ((id = fdinfo_prog_id(path)) && open_prog(p, id)) {
 			fprintf(stderr, "prog_stats: cannot open program %u: %s%s\n", id, strerror(errno),
 				errno == EPERM ? " (run it as root)" : "");
 			closedir(dp);
@@ -112,29 +110,15 @@ static int hold_progs_of(pid_t pid, struct held *h)
 	return 0;
 }
 
-/* Until PID exits or SIGINT/SIGTERM arrives. */
-static int wait_exit_or_signal(pid_t pid)
+static int prog_info(const struct prog *pr, struct bpf_prog_info *info)
 {
-	sigset_t set;
-	int pfd, sfd, rc;
+	__u32 len = sizeof(*info);
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	if ((pfd = (int)syscall(SYS_pidfd_open, pid, 0)) < 0)
-		return errno == ESRCH ? 0 : -1;  /* already gone */
-	if ((sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0) {
-		close(pfd);
-		return -1;
-	}
-	struct pollfd fds[2] = { { .fd = pfd, .events = POLLIN }, { .fd = sfd, .events = POLLIN } };
-
-	while ((rc = poll(fds, 2, -1)) < 0 && errno == EINTR)
-		;
-	close(pfd);
-	close(sfd);
-	return rc < 0 ? -1 : 0;
+	memset(info, 0, sizeof(*info));
+	if (!bpf_obj_get_info_by_fd(pr->fd, info, &len))
+		return 0;
+	fprintf(stderr, "prog_stats: cannot read program %u: %s\n", pr->id, strerror(errno));
+	return -1;
 }
 
 /* The name of the program's first function in its BTF into buf; 0, or -1 when
@@ -164,49 +148,75 @@ static int btf_func_name(int fd, const struct bpf_prog_info *info, char *buf, si
 	return rc;
 }
 
-static void print_stats(const struct held *h)
+static void read_start(struct progs *p)
 {
-	for (size_t i = 0; i < h->n; i++) {
-		struct bpf_prog_info info = { 0 };
-		__u32 len = sizeof(info);
+	struct bpf_prog_info info;
 
-		if (bpf_obj_get_info_by_fd(h->fds[i], &info, &len)) {
-			fprintf(stderr, "prog_stats: cannot read program %u: %s\n", h->ids[i], strerror(errno));
-			continue;
+	for (size_t i = 0; i < p->n; i++)
+		if (!prog_info(&p->v[i], &info)) {
+			p->v[i].runs = info.run_cnt;
+			p->v[i].ns = info.run_time_ns;
 		}
-		char name[128];
+}
 
-		if (btf_func_name(h->fds[i], &info, name, sizeof(name)))
+static void print_since_start(const struct progs *p)
+{
+	struct bpf_prog_info info;
+	char name[128];
+
+	for (size_t i = 0; i < p->n; i++) {
+		if (prog_info(&p->v[i], &info))
+			continue;
+		if (btf_func_name(p->v[i].fd, &info, name, sizeof(name)))
 			snprintf(name, sizeof(name), "%s", info.name[0] ? info.name : "-");
-		printf("prog_stats: %u %s %llu %llu\n", info.id, name,
-		       (unsigned long long)info.run_cnt, (unsigned long long)info.run_time_ns);
+		fprintf(stderr, "prog_stats: %u %s %llu %llu\n", info.id, name,
+			(unsigned long long)(info.run_cnt - p->v[i].runs),
+			(unsigned long long)(info.run_time_ns - p->v[i].ns));
 	}
+}
+
+/* -p PID: the process; 0 and *cmd set, or -1 on a bad argument. */
+static int parse_args(int argc, char **argv, pid_t *pid, char ***cmd)
+{
+	int i = 1;
+	char *end;
+
+	*pid = getppid();
+	if (i < argc && !strcmp(argv[i], "-p")) {
+		long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
+
+		if (v <= 0 || *end)
+			return -1;
+		*pid = (pid_t)v;
+		i += 2;
+	}
+	*cmd = argv + i;
+	return i < argc ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
-	struct held h = { 0 };
-	char *end;
-	long pid = argc == 2 ? strtol(argv[1], &end, 10) : 0;
+	struct progs p = { 0 };
+	pid_t pid;
+	char **cmd;
+	int status;
 
-	if (argc != 2 || *end || pid <= 0) {
-		fprintf(stderr, "usage: prog_stats PID: prints the kernel's run count and time of "
-				"PID's eBPF programs once PID exits\n");
+	if (parse_args(argc, argv, &pid, &cmd)) {
+		fprintf(stderr, "usage: prog_stats [-p PID] COMMAND [ARGS...]: the run count and time "
+				"of PID's eBPF programs (default: the parent's) while COMMAND runs\n");
 		return 2;
 	}
-	if (hold_progs_of((pid_t)pid, &h))
+	if (open_progs_of(pid, &p))
 		return 1;
-	if (!h.n) {
-		fprintf(stderr, "prog_stats: pid %ld holds no eBPF program\n", pid);
+	if (!p.n) {
+		fprintf(stderr, "prog_stats: pid %d holds no eBPF program\n", (int)pid);
 		return 1;
 	}
-	fprintf(stderr, "prog_stats: holding %zu programs of pid %ld\n", h.n, pid);
-	if (wait_exit_or_signal((pid_t)pid))
-		perror("prog_stats: waiting for the process");
-	print_stats(&h);
-	for (size_t i = 0; i < h.n; i++)
-		close(h.fds[i]);
-	free(h.fds);
-	free(h.ids);
-	return 0;
+	read_start(&p);
+	status = run_child("prog_stats", cmd);
+	print_since_start(&p);
+	for (size_t i = 0; i < p.n; i++)
+		close(p.v[i].fd);
+	free(p.v);
+	return status;
 }
