@@ -351,11 +351,11 @@ done
 ((EVENT_ROWS)) && ! ((${#DEFAULT_EVENTS[@]})) && NOTES+=("tracee --list shows no default non-syscall event: no event rows")
 if ((HAVE_FILTER)); then ROWS+=(nomatch); else NOTES+=("no -f in this tracee: the comm=nomatch row is skipped"); fi
 ((PEERS)) && ROWS+=(strace perf bpftrace)
-# The rows that run tracee (they print events and lost) and those whose
-# programs the stats pass measures.
-declare -A IS_PEER=([untraced]=1 [empty]=1 [strace]=1 [perf]=1 [bpftrace]=1)
+# The rows that run no tracee (the others print events and lost), and the
+# rows whose programs the stats pass measures: tracee's and the empty one.
+declare -A NOT_TRACEE=([untraced]=1 [empty]=1 [strace]=1 [perf]=1 [bpftrace]=1)
 STAT_ROWS=()
-for row in "${ROWS[@]}"; do [[ ${IS_PEER[$row]:-} && $row != empty ]] || STAT_ROWS+=("$row"); done
+for row in "${ROWS[@]}"; do [[ ${NOT_TRACEE[$row]:-} && $row != empty ]] || STAT_ROWS+=("$row"); done
 declare -A R_LOOP R_WALL R_EVENTS R_LOST
 T_READY=() T_HWM=() T16_HWM=() T_ANON=()
 
@@ -447,7 +447,7 @@ for row in "${ROWS[@]}"; do
         "${M_LOOP[$row]}" "${M_RATIO[$row]}" "${M_EVENTS[$row]/null/-}" "${M_LOST[$row]/null/-}"
     if [[ ${M_LOST[$row]} != null ]] && ((M_LOST[$row] > 0)); then
         NOTES+=("$row lost events: ${M_LOST[$row]} in its worst round")
-    elif [[ ${M_LOST[$row]} == null && -z ${IS_PEER[$row]:-} ]]; then
+    elif [[ ${M_LOST[$row]} == null && -z ${NOT_TRACEE[$row]:-} ]]; then
         NOTES+=("$row: tracee printed no lost count (it failed in some round?)")
     fi
 done
