@@ -83,7 +83,8 @@ static __always_inline void syscall__emit(void *ctx, struct task_info *ti,
 	s->cursor.nr = nr;
 	s->cursor.off = sizeof(struct event_header);
 	__builtin_memcpy(s->cursor.args, args, sizeof(s->cursor.args));
-	loop__run(syscall__store_arg, cfg->argnum, 6);
+	if (cfg->argnum)
+		loop__run(syscall__store_arg, cfg->argnum, 6);
 	events__submit(ctx, s, s->cursor.off);
 }
 
@@ -224,26 +225,74 @@ SYSCALL_ENTRY_EVENT(execveat, 5)
 SYSCALL_ENTRY_EVENT(exit, 1)
 SYSCALL_ENTRY_EVENT(exit_group, 1)
 
+/* The pair's programs attach as tp_btf where the object is built from BTF
+ * and records go to the ring buffer: the tracepoint's registers are then a
+ * typed pointer, read with plain loads rather than a helper call at every
+ * syscall. Elsewhere they are raw tracepoints (and a perf buffer is written
+ * through the program's context, which a global function can take as an
+ * argument only there). */
+#if defined(TRACEE_CORE) && TRACEE_FEAT_RINGBUF
+#define SYSCALL_TP_BTF 1
+#define SYSCALL_SEC(tp) SEC("tp_btf/" tp)
+#else
+#define SYSCALL_TP_BTF 0
+#define SYSCALL_SEC(tp) SEC("raw_tracepoint/" tp)
+#endif
+
+/* The syscall number, from the registers the tracepoint passes. */
+static __always_inline __u32 syscall__nr(struct bpf_raw_tracepoint_args *ctx)
+{
+#if SYSCALL_TP_BTF
+	return (__u32)((struct pt_regs *)ctx->args[0])->orig_ax;
+#else
+	return syscall__read_nr((struct pt_regs *)ctx->args[0]);
+#endif
+}
+
+/* The six arguments into args. */
+static __always_inline void syscall__args(struct bpf_raw_tracepoint_args *ctx, __u64 args[6])
+{
+#if SYSCALL_TP_BTF
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+
+	args[0] = regs->di;
+	args[1] = regs->si;
+	args[2] = regs->dx;
+	args[3] = regs->r10;
+	args[4] = regs->r8;
+	args[5] = regs->r9;
+#else
+	syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+#endif
+}
+
 /* The hooks of other files, each a global function: the verifier checks it
  * once, on its own, rather than once per combination of the hooks before
  * it, which exceeds its budget. So each finds the thread's task_info and
  * the syscall's arguments again (a global function takes no pointer but
- * its context on older kernels); they run only for the syscalls they
- * watch. */
+ * its context on older kernels, and none at all in a tp_btf program); they
+ * run only for the syscalls they watch. hook__run(name, ctx, ...) calls one. */
+#if SYSCALL_TP_BTF
+#define SYSCALL_HOOK_PARAMS __u32 nr, __s64 ret, __u32 events
+#define SYSCALL_HOOK_CTX NULL
+#define hook__run(name, ctx, nr, ret, events) name((nr), (ret), (events))
+#else
+#define SYSCALL_HOOK_PARAMS struct bpf_raw_tracepoint_args *ctx, __u32 nr, __s64 ret, __u32 events
+#define SYSCALL_HOOK_CTX ctx
+#define hook__run(name, ctx, nr, ret, events) name((ctx), (nr), (ret), (events))
+#endif
 #define SYSCALL_HOOK(name)								\
-	static __always_inline int name##__body(struct bpf_raw_tracepoint_args *ctx, __u32 nr,	\
-						__s64 ret, __u32 events);			\
-	__noinline int name(struct bpf_raw_tracepoint_args *ctx, __u32 nr, __s64 ret, __u32 events) \
-	{											\
+	static __always_inline int name##__body(void *ctx, __u32 nr, __s64 ret, __u32 events); \
+	__noinline int name(SYSCALL_HOOK_PARAMS)					\
+	{										\
 		/* kept live: the compiler passes garbage for an argument the	\
 		 * body ignores, and the verifier checks every one */		\
-		barrier_var(nr);								\
-		barrier_var(ret);								\
-		barrier_var(events);								\
-		return name##__body(ctx, nr, ret, events);					\
-	}											\
-	static __always_inline int name##__body(struct bpf_raw_tracepoint_args *ctx, __u32 nr,	\
-						__s64 ret, __u32 events)
+		barrier_var(nr);							\
+		barrier_var(ret);							\
+		barrier_var(events);							\
+		return name##__body(SYSCALL_HOOK_CTX, nr, ret, events);		\
+	}										\
+	static __always_inline int name##__body(void *ctx, __u32 nr, __s64 ret, __u32 events)
 
 /* The current thread's task_info, which its caller found traced. */
 static __always_inline struct task_info *syscall__hook_task(void)
@@ -260,7 +309,7 @@ SYSCALL_HOOK(hook__security_enter)
 
 	if (!ti)
 		return 0;
-	syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+	syscall__read_regs(args, task__pt_regs());
 	/* a syscall is of one family: one branch here too */
 	if (events & (SEC_BIT(EVENT_MEM_PROT_ALERT) | SEC_STATE_EVENTS))
 		sec__sys_enter(ctx, ti, nr, args, events);
@@ -269,6 +318,7 @@ SYSCALL_HOOK(hook__security_enter)
 	return 0;
 }
 
+/* Two hooks at exit, each within the verifier's budget: both resolve paths. */
 SYSCALL_HOOK(hook__security_exit)
 {
 	struct task_info *ti = syscall__hook_task();
@@ -276,11 +326,20 @@ SYSCALL_HOOK(hook__security_exit)
 
 	if (!ti)
 		return 0;
-	syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
-	if (events & SEC_EXIT_EVENTS)
-		sec__sys_exit(ctx, ti, nr, args, ret, events);
-	else
-		ext__sys_exit(ctx, ti, nr, args, ret, events);
+	syscall__read_regs(args, task__pt_regs());
+	sec__sys_exit(ctx, ti, nr, args, ret, events);
+	return 0;
+}
+
+SYSCALL_HOOK(hook__security_ext_exit)
+{
+	struct task_info *ti = syscall__hook_task();
+	__u64 args[6];
+
+	if (!ti)
+		return 0;
+	syscall__read_regs(args, task__pt_regs());
+	ext__sys_exit(ctx, ti, nr, args, ret, events);
 	return 0;
 }
 
@@ -288,7 +347,7 @@ SYSCALL_HOOK(hook__capture_enter)
 {
 	__u64 args[6];
 
-	syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+	syscall__read_regs(args, task__pt_regs());
 	capture__sys_enter(args);
 	return 0;
 }
@@ -300,7 +359,7 @@ SYSCALL_HOOK(hook__capture_exit)
 
 	if (!ti)
 		return 0;
-	syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+	syscall__read_regs(args, task__pt_regs());
 	capture__sys_exit(ctx, ti, args, nr, ret);
 	return 0;
 }
@@ -319,7 +378,7 @@ static __always_inline __u32 syscall__hooks_index(__u32 nr)
  * has an entry hook: events made at entry where their own trace event did
  * not load, the marks their exits need, --capture mem's mprotect, the
  * security fallbacks that act at entry, and the sys_enter event. */
-SEC("raw_tracepoint/sys_enter")
+SYSCALL_SEC("sys_enter")
 int tracee_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	__u32 nr = (__u32)ctx->args[1], hooks, sec;
@@ -336,7 +395,7 @@ int tracee_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	ti = filter__task_info((__u32)bpf_get_current_pid_tgid());
 	if (!ti || !ti->traced)
 		return 0;
-	syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+	syscall__args(ctx, args);
 	if (hooks & SYSCALL_HOOK_EVENT)
 		syscall__entry_event(ctx, ti, nr, args);
 	if (hooks & SYSCALL_HOOK_SIGRETURN)
@@ -344,9 +403,9 @@ int tracee_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	if ((hooks & SYSCALL_HOOK_SOCKADDR) && (addrlen = syscall__addrlen_arg(nr)) >= 0)
 		syscall__mark_sockaddr_room(ti, (const void *)args[addrlen & 7]);
 	if (hooks & SYSCALL_HOOK_CAPTURE)
-		hook__capture_enter(ctx, nr, 0, 0);
+		hook__run(hook__capture_enter, ctx, nr, 0, 0);
 	if (sec)
-		hook__security_enter(ctx, nr, 0, sec);
+		hook__run(hook__security_enter, ctx, nr, 0, sec);
 	if (hooks & SYSCALL_HOOK_RAW)
 		syscall__emit_raw(ctx, ti, EVENT_SYS_ENTER, (__s32)nr, 0);
 	return 0;
@@ -386,7 +445,7 @@ static __always_inline struct task_info *syscall__exit_task(__u32 *nr, __u32 hoo
 /* The one program at every syscall's exit: what syscall_hooks[] says this
  * syscall needs - its event, the sys_exit event, --capture, the security
  * fallbacks - for a traced thread. */
-SEC("raw_tracepoint/sys_exit")
+SYSCALL_SEC("sys_exit")
 int tracee_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	__s64 ret = (__s64)ctx->args[1];
@@ -395,7 +454,7 @@ int tracee_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	struct task_info *ti;
 	__u64 args[6];
 
-	nr = syscall__read_regs(args, (struct pt_regs *)ctx->args[0]);
+	nr = syscall__nr(ctx);
 	h = syscall__hooks_index(nr);
 	if (h >= TRACEE_NR_SYSCALLS)
 		return 0;
@@ -405,6 +464,7 @@ int tracee_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	if (!(ti = syscall__exit_task(&nr, hooks)))
 		return 0;
+	syscall__args(ctx, args);
 	if (hooks & SYSCALL_HOOK_RAW)
 		syscall__emit_raw(ctx, ti, EVENT_SYS_EXIT, (__s32)nr, ret);
 	if ((hooks & SYSCALL_HOOK_EVENT) && (cfg = event__selected(nr))) {
@@ -418,9 +478,11 @@ int tracee_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (ti->sockaddr_room)
 		ti->sockaddr_room = 0;  /* its entry's, used once */
 	if (hooks & SYSCALL_HOOK_CAPTURE)
-		hook__capture_exit(ctx, nr, ret, 0);
-	if (sec)
-		hook__security_exit(ctx, nr, ret, sec);
+		hook__run(hook__capture_exit, ctx, nr, ret, 0);
+	if (sec & SEC_EXIT_EVENTS)
+		hook__run(hook__security_exit, ctx, nr, ret, sec);
+	else if (sec)
+		hook__run(hook__security_ext_exit, ctx, nr, ret, sec);
 	return 0;
 }
 

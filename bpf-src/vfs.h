@@ -182,13 +182,23 @@ static __always_inline __u32 vfs__pseudo_name(struct vfs_path_buf *pb, __u32 pos
 }
 
 /* Walk from dentry up to the root of everything, crossing mounts through
- * struct mount, prepending names in front of *pos. With mnt NULL the walk
- * stops at the dentry's file-system root (an LSM inode hook has no mount). */
-static __noinline __u32 vfs__walk(struct vfs_path_buf *pb, __u32 pos, struct dentry *d,
-				  struct vfsmount *vfsmnt)
+ * struct mount, prepending names in front of pos in the per-CPU path
+ * buffer. With mnt NULL the walk stops at the dentry's file-system root (an
+ * LSM inode hook has no mount). A global function: the verifier checks it
+ * once for the whole program, not once per caller (a program that resolves
+ * several paths would exceed its budget). So it takes its pointers as
+ * numbers and finds the buffer itself. */
+__noinline __u32 vfs__walk(__u32 pos, __u64 dentry, __u64 mount)
 {
+	struct vfs_path_buf *pb = vfs__path_buf();
+	struct dentry *d = (struct dentry *)dentry;
+	struct vfsmount *vfsmnt = (struct vfsmount *)mount;
 	struct mount *mnt = vfsmnt ? mount__of(vfsmnt) : NULL;
 	int i;
+
+	if (!pb)
+		return pos;
+	pos &= VFS_PATH_MAX - 1;
 
 	for (i = 0; i < VFS_PATH_DEPTH; i++) {
 		struct dentry *parent = READ_KERN(d->d_parent);
@@ -235,8 +245,8 @@ static __always_inline const char *vfs__path_str(struct path *path)
 	if (!pb)
 		return NULL;
 	pb->buf[VFS_PATH_MAX - 1] = '\0';
-	return vfs__path_done(pb, vfs__walk(pb, VFS_PATH_MAX - 1, READ_KERN(path->dentry),
-					    READ_KERN(path->mnt)));
+	return vfs__path_done(pb, vfs__walk(VFS_PATH_MAX - 1, (__u64)READ_KERN(path->dentry),
+					    (__u64)READ_KERN(path->mnt)));
 }
 
 /* The path of a dentry within its file system (no mount known). */
@@ -247,7 +257,7 @@ static __always_inline const char *vfs__dentry_str(struct dentry *d)
 	if (!pb)
 		return NULL;
 	pb->buf[VFS_PATH_MAX - 1] = '\0';
-	return vfs__path_done(pb, vfs__walk(pb, VFS_PATH_MAX - 1, d, NULL));
+	return vfs__path_done(pb, vfs__walk(VFS_PATH_MAX - 1, (__u64)d, 0));
 }
 
 /* dir's path + "/" + name, name from user memory (a relative name of a
@@ -268,7 +278,7 @@ static __always_inline const char *vfs__path_join_user(struct path *dir, const c
 	pb->buf[VFS_PATH_MAX - 1] = '\0';
 	if (!vfs__prepend(pb, &pos, &pb->buf[VFS_PATH_MAX], (__u32)(n - 1)))
 		return &pb->buf[VFS_PATH_MAX];
-	return vfs__path_done(pb, vfs__walk(pb, pos, READ_KERN(dir->dentry), READ_KERN(dir->mnt)));
+	return vfs__path_done(pb, vfs__walk(pos, (__u64)READ_KERN(dir->dentry), (__u64)READ_KERN(dir->mnt)));
 }
 
 /* Where a *at() syscall resolves a relative name: dirfd's file, or the cwd. */
