@@ -187,6 +187,8 @@ static __always_inline void filter__fill_context(struct task_info *ti, struct ta
 	ti->mnt_ns = task__mnt_ns_inum(task);
 	ti->pid_ns = task__pid_ns_inum(task);
 	task__uts_name(task, ti->uts_name, sizeof(ti->uts_name));
+	ti->uid = task__uid(task);
+	READ_KERN_STR_INTO(ti->comm, sizeof(ti->comm), task->comm);
 }
 
 /* The decision (and, when traced, the header context) for the current
@@ -235,20 +237,21 @@ static __always_inline struct task_info *filter__task_info(__u32 tid)
 	return bpf_map_lookup_elem(&task_info, &tid);
 }
 
-/* The comm is about to change (prctl, /proc/PID/comm, exec): the renamed
- * thread decides again at its next syscall exit, when the new name is set. */
+/* args: (task, comm). The comm is about to change (prctl, /proc/PID/comm,
+ * exec): the records' header takes the new one from here on; with a
+ * --filter on comm, the renamed thread decides again at its next syscall
+ * exit, when the new name is set. */
 SEC("raw_tracepoint/task_rename")
 int tracee_filter_task_rename(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct task_struct *task = (struct task_struct *)ctx->args[0];
-	__u32 tid;
-	struct task_info *ti;
+	__u32 tid = READ_KERN(task->pid);
+	struct task_info *ti = bpf_map_lookup_elem(&task_info, &tid);
 
-	if (!(filter_cfg.active & FILTER_BIT(FILTER_BY_COMM)))
+	if (!ti)
 		return 0;
-	tid = READ_KERN(task->pid);
-	ti = bpf_map_lookup_elem(&task_info, &tid);
-	if (ti)
+	bpf_probe_read_kernel_str(ti->comm, sizeof(ti->comm), (const void *)ctx->args[1]);
+	if (filter_cfg.active & FILTER_BIT(FILTER_BY_COMM))
 		ti->recheck = 1;
 	return 0;
 }

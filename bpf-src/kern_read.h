@@ -22,6 +22,8 @@
 	bpf_core_read(&__v, sizeof(__v), &(expr)); __v; })
 /* size bytes of the kernel object obj (an array field, say) into dst. */
 #define READ_KERN_INTO(dst, size, obj) bpf_core_read((dst), (size), &(obj))
+/* The same for a string, up to its NUL. */
+#define READ_KERN_STR_INTO(dst, size, obj) bpf_core_read_str((dst), (size), &(obj))
 #else
 #include <linux/types.h>
 #include <linux/sched.h>
@@ -39,6 +41,7 @@
 #define READ_KERN(expr) ({ __typeof_unqual__(expr) __v = 0; \
 	bpf_probe_read_kernel(&__v, sizeof(__v), &(expr)); __v; })
 #define READ_KERN_INTO(dst, size, obj) bpf_probe_read_kernel((dst), (size), &(obj))
+#define READ_KERN_STR_INTO(dst, size, obj) bpf_probe_read_kernel_str((dst), (size), &(obj))
 /* The kernel's compiler_attributes.h makes noinline a macro, which breaks
  * libbpf's __noinline (__attribute__((noinline))); spell it the safe way. */
 #undef __noinline
@@ -120,6 +123,14 @@ static __always_inline __u32 syscall__read_nr(struct pt_regs *regs)
 	if (bpf_probe_read_kernel(&nr, sizeof(nr), &regs->orig_ax))
 		return (__u32)-1;
 	return (__u32)nr;
+}
+
+/* The task's real uid, as the host numbers it. */
+static __always_inline __u32 task__uid(struct task_struct *task)
+{
+	const struct cred *cred = READ_KERN(task->cred);
+
+	return READ_KERN(cred->uid.val);
 }
 
 /* Thread-group start: what process:new compares against tracee's start. */

@@ -45,6 +45,11 @@ struct task_info {
 	__u32 host_ppid;
 	__u32 mnt_ns, pid_ns;
 	char uts_name[TRACEE_UTS_LEN];
+	/* What every record's header shows that changes only at known points,
+	 * kept here rather than read at every event: the real uid (decision,
+	 * exec, the setuid family's exits) and comm (task_rename). */
+	__u32 uid;
+	char comm[TRACEE_COMM_LEN];
 	/* A security fallback's state from the syscall's entry for its exit
 	 * (security.bpf.h): which events it is for, and what they compare. */
 	__u32 sec_pending;

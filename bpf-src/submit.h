@@ -31,7 +31,7 @@ static __always_inline struct event_header *record__init(struct scratch *s, cons
 	h->event_id = event_id;
 	h->host_pid = pid_tgid >> 32;
 	h->host_tid = (__u32)pid_tgid;
-	h->uid = (__u32)bpf_get_current_uid_gid();
+	h->uid = ti->uid;
 	h->pid = ti->pid;
 	h->tid = ti->tid;
 	h->ppid = ti->ppid;
@@ -40,7 +40,7 @@ static __always_inline struct event_header *record__init(struct scratch *s, cons
 	h->pid_ns = ti->pid_ns;
 	h->argnum = 0;
 	h->flags = 0;
-	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	__builtin_memcpy(h->comm, ti->comm, sizeof(h->comm));
 	__builtin_memcpy(h->uts_name, ti->uts_name, sizeof(h->uts_name));
 	return h;
 }

@@ -464,6 +464,8 @@ int tracee_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	if (!(ti = syscall__exit_task(&nr, hooks)))
 		return 0;
+	if (hooks & SYSCALL_HOOK_UID)
+		ti->uid = (__u32)bpf_get_current_uid_gid();
 	syscall__args(ctx, args);
 	if (hooks & SYSCALL_HOOK_RAW)
 		syscall__emit_raw(ctx, ti, EVENT_SYS_EXIT, (__s32)nr, ret);

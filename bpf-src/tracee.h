@@ -162,6 +162,7 @@ enum syscall_hook {
 	SYSCALL_HOOK_SOCKADDR  = 1 << 3,  /* entry: the caller's address buffer size */
 	SYSCALL_HOOK_FILTER    = 1 << 4,  /* exit: may change what --filter looks at */
 	SYSCALL_HOOK_CAPTURE   = 1 << 5,  /* --capture write or mem */
+	SYSCALL_HOOK_UID       = 1 << 6,  /* exit: may change the real uid the header keeps */
 };
 
 struct syscall_hooks {

@@ -46,6 +46,8 @@ static const struct fallback_syscalls {
  * name looks at; and, with a --filter on comm, whose may rename the thread
  * (prctl, a write to /proc/self/comm). */
 static const char filter_syscalls[] = "setuid,setreuid,setresuid,sethostname,unshare,setns";
+/* Whose exits may change the real uid every record's header shows. */
+static const char uid_syscalls[] = "setuid,setreuid,setresuid";
 static const char comm_syscalls[] = "prctl,write,writev,pwrite64,pwritev,pwritev2";
 static const char capture_write_syscalls[] = "write,pwrite64,writev,pwritev,pwritev2";
 static const char capture_mem_exit_syscalls[] = "mmap,mprotect,pkey_mprotect";
@@ -140,6 +142,7 @@ static void add_capture_and_filter(struct syscall_hooks *hooks, const struct tra
 		each_syscall(hooks, capture_mem_exit_syscalls, exit_of, SYSCALL_HOOK_CAPTURE);
 		each_syscall(hooks, capture_mem_entry_syscalls, enter_of, SYSCALL_HOOK_CAPTURE);
 	}
+	each_syscall(hooks, uid_syscalls, exit_of, SYSCALL_HOOK_UID);
 	if (fc->active & dynamic)
 		each_syscall(hooks, filter_syscalls, exit_of, SYSCALL_HOOK_FILTER);
 	if (fc->active & (1u << FILTER_BY_COMM))

@@ -162,6 +162,17 @@ want="$want 0 syscall_workloa $PID /$PID $PID /$PID $TPID /$TPID 0 chdir path: $
 check "table-verbose row: uts name, mount and pid namespaces, uid, comm, pids, ppid (tracee)" \
     test "$(cut -d' ' -f2- <<<"$row")" = "$want"
 
+# The header's uid and comm are kept per thread and updated where they change:
+# setresuid's own event already shows the new uid; after a rename (a write to
+# /proc/self/comm) the shell's next syscall shows the new comm.
+tracee -o json -e openat,setresuid -- setpriv --reuid 65534 --regid 65534 --clear-groups -- \
+    sh -c 'printf renamed > /proc/self/comm; : < /etc/hostname' >"$WORK/ids.json" 2>/dev/null
+check "setresuid: its event shows the new uid (65534), comm setpriv" \
+    test "$(jq -r 'select(.eventName == "setresuid") | "\(.userId) \(.processName)"' "$WORK/ids.json")" = "65534 setpriv"
+check "after the rename: openat of /etc/hostname shows uid 65534, comm renamed" \
+    test "$(jq -r 'select(.eventName == "openat" and .args[1].value == "/etc/hostname") |
+        "\(.userId) \(.processName)"' "$WORK/ids.json")" = "65534 renamed"
+
 # unknown names: one line naming them, exit 2
 for args in "-e nosuchevent" "-e openat,nosuchevent" "-s nosuchset" "-s fs,nosuchset" \
     "--exclude-event nosuchevent"; do
