@@ -18,6 +18,7 @@
 #include <linux/cgroup.h>
 #include <linux/mm_types.h>
 #include <net/net_namespace.h>
+#include <linux/version.h>
 #endif
 
 /* Set before load: enum probe_kind per event id - TRACEE_EVENT_BASE. */
@@ -32,7 +33,7 @@ const volatile __u8 event_probe[TRACEE_PROBED_EVENTS] = { 0 };
  * check the kernel does not audit; before, int audit, SECURITY_CAP_NOAUDIT
  * (0) for one. (A build from BTF is for a later kernel.) */
 #define SEC_CAP_OPT_NOAUDIT 0x2
-#if defined(LINUX_VERSION_CODE) && defined(KERNEL_VERSION)
+#ifndef TRACEE_CORE
 #if LINUX_VERSION_CODE < KERNEL_VERSION(5, 1, 0)
 #define SEC_CAP_UNAUDITED(opts) ((opts) == 0)
 #endif
