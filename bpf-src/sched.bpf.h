@@ -17,8 +17,10 @@
  *   sched_process_exit  (exit_code, process_group_exit): the wait(2) status
  *                       (exit(1) -> 256, SIGKILL -> 9), and 1 when the last
  *                       thread of the group exits
- *   cap_capable         (cap, syscall): every capability check of a traced
- *                       task; syscall is the one in progress (-1: none)
+ *   cap_capable         (cap, syscall): every audited capability check of a
+ *                       traced task (those made with CAP_OPT_NOAUDIT are left
+ *                       out, as Tracee does); syscall is the one in progress
+ *                       (-1: none)
  */
 #ifndef TRACEE_SCHED_BPF_H
 #define TRACEE_SCHED_BPF_H
@@ -202,9 +204,59 @@ int tracee_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 	return 0;
 }
 
+/* Text ranges of cap_capable and of the kernel functions that check only
+ * without audit (tracee.h); set before load where the tracepoint serves
+ * cap_capable (lib/cap_noaudit.c). */
+const volatile struct cap_noaudit_ranges cap_noaudit = {};
+
+/* The kernel stack from here up: this program, the tracepoint's glue
+ * (bpf_trace_run5 and the like), cap_capable, then its callers. */
+#define CAP_STACK_FRAMES 8
+
+/* ip is a return address: it lies just past its call, so it can be its
+ * function's end (a call that is the last instruction) but never its start. */
+static __always_inline bool cap__returns_into(__u64 ip, __u64 start, __u64 end)
+{
+	return ip > start && ip <= end;
+}
+
+static __always_inline bool cap__noaudit_caller(__u64 ip)
+{
+	for (__u32 i = 0; i < CAP_NOAUDIT_FUNCS; i++)
+		if (i < cap_noaudit.n && cap__returns_into(ip, cap_noaudit.start[i], cap_noaudit.end[i]))
+			return true;
+	return false;
+}
+
+/* The tracepoint does not carry cap_capable's opts. A check was made with
+ * CAP_OPT_NOAUDIT when cap_capable's caller (cap_vm_enough_memory's caller
+ * where that is a tail call), or security_capable's caller above it, is one
+ * of the functions that never audit: they call nothing else that checks a
+ * capability, so no audited check can have them on its stack there. */
+static __noinline bool cap__noaudit(void *ctx)
+{
+	__u64 ips[CAP_STACK_FRAMES];
+	long len;
+
+	if (!cap_noaudit.n)
+		return false;
+	len = bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	for (__u32 i = 0; i + 1 < CAP_STACK_FRAMES; i++) {
+		if ((long)((i + 2) * sizeof(__u64)) > len)
+			break;
+		if (!cap__returns_into(ips[i], cap_noaudit.capable_start, cap_noaudit.capable_end))
+			continue;
+		if (cap__noaudit_caller(ips[i + 1]))
+			return true;
+		return i + 2 < CAP_STACK_FRAMES && (long)((i + 3) * sizeof(__u64)) <= len &&
+		       cap__noaudit_caller(ips[i + 2]);
+	}
+	return false;
+}
+
 /* capability:cap_capable (cred, target_ns, capable_ns, cap, ret), on kernels
  * that have it; elsewhere the event comes from security.bpf.h's fentry or
- * kprobe (lib/events.c lists the probes). */
+ * kprobe (lib/events.c lists the probes), which read opts themselves. */
 SEC("raw_tracepoint/cap_capable")
 int tracee_cap_capable(struct bpf_raw_tracepoint_args *ctx)
 {
@@ -213,7 +265,7 @@ int tracee_cap_capable(struct bpf_raw_tracepoint_args *ctx)
 	struct pt_regs *regs;
 	__u32 off = sizeof(struct event_header);
 
-	if (!(ti = sched__traced(EVENT_CAP_CAPABLE)) || !(s = scratch__get()))
+	if (!(ti = sched__traced(EVENT_CAP_CAPABLE)) || cap__noaudit(ctx) || !(s = scratch__get()))
 		return 0;
 	regs = task__pt_regs();
 	record__init(s, ti, EVENT_CAP_CAPABLE, 0);

@@ -18,6 +18,7 @@
 #include <linux/cgroup.h>
 #include <linux/mm_types.h>
 #include <net/net_namespace.h>
+#include <linux/version.h>
 #endif
 
 /* Set before load: enum probe_kind per event id - TRACEE_EVENT_BASE. */
@@ -28,7 +29,18 @@ const volatile __u8 event_probe[TRACEE_PROBED_EVENTS] = { 0 };
 #define SEC_VM_WRITE     0x2            /* VM_WRITE == PROT_WRITE */
 #define SEC_VM_EXEC      0x4            /* VM_EXEC == PROT_EXEC */
 #define SEC_WX           (SEC_VM_WRITE | SEC_VM_EXEC)
+/* cap_capable's 4th argument: since 5.1 opts, with CAP_OPT_NOAUDIT (0x2) for a
+ * check the kernel does not audit; before, int audit, SECURITY_CAP_NOAUDIT
+ * (0) for one. (A build from BTF is for a later kernel.) */
 #define SEC_CAP_OPT_NOAUDIT 0x2
+#ifndef TRACEE_CORE
+#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 1, 0)
+#define SEC_CAP_UNAUDITED(opts) ((opts) == 0)
+#endif
+#endif
+#ifndef SEC_CAP_UNAUDITED
+#define SEC_CAP_UNAUDITED(opts) ((opts) & SEC_CAP_OPT_NOAUDIT)
+#endif
 
 /* Tracee's mem_prot_alert texts, by alert number - 1. */
 const volatile char mem_alert_text[4][40] = {
@@ -292,7 +304,7 @@ static __always_inline void sec__emit_cap(void *ctx, struct task_info *ti, int c
 	struct pt_regs *regs;
 	__u32 off = sizeof(struct event_header);
 
-	if (!s || (opts & SEC_CAP_OPT_NOAUDIT))
+	if (!s || SEC_CAP_UNAUDITED(opts))
 		return;
 	regs = task__pt_regs();
 	record__init(s, ti, EVENT_CAP_CAPABLE, 0);

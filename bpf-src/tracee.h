@@ -185,6 +185,20 @@ struct event_header {
 	char uts_name[TRACEE_UTS_LEN];
 };
 
+/* Where the kernel checks a capability without audit (CAP_OPT_NOAUDIT), for
+ * the capability:cap_capable tracepoint, which does not carry the option:
+ * text ranges [start, end) of cap_capable itself and of the kernel functions
+ * that make only such checks (lib/cap_noaudit.c resolves them from
+ * /proc/kallsyms; the rodata cap_noaudit). n == 0: nothing is known, every
+ * check is reported. */
+#define CAP_NOAUDIT_FUNCS 8
+struct cap_noaudit_ranges {
+	unsigned long long capable_start, capable_end;
+	unsigned long long start[CAP_NOAUDIT_FUNCS], end[CAP_NOAUDIT_FUNCS];
+	unsigned int n;
+	unsigned int pad;
+};
+
 /* Counters kept per CPU by the kernel side. */
 enum tracee_stat {
 	STAT_LOST = 0,      /* ring buffer full: record dropped */

@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "cap_noaudit.h"
 #include "capture.h"
 #include "events.h"
 #include "loader.h"
@@ -183,6 +184,19 @@ static int select_events(int fd, const struct tracee_config *cfg, const struct p
 	return 0;
 }
 
+/* The cap_capable tracepoint cannot see CAP_OPT_NOAUDIT: its program tells
+ * such checks by their callers, whose addresses it gets here (read once per
+ * start, and only when that program serves the event). */
+static int set_cap_noaudit(struct loader *l, const struct tracee_config *cfg)
+{
+	if (l->plan->event_probe[EVENT_CAP_CAPABLE - TRACEE_EVENT_BASE] != PROBE_TRACEPOINT)
+		return 0;
+	if (!l->cap_noaudit_ready)
+		cap_noaudit_prepare(&l->cap_noaudit, cfg->debug);
+	l->cap_noaudit_ready = true;
+	return rodata_set(l->obj, "cap_noaudit", &l->cap_noaudit, sizeof(l->cap_noaudit));
+}
+
 /* Each selected event that has a probe list gets the first probe this kernel
  * loads; the kernel side learns the choice from the event_probe rodata. */
 static int select_probes(struct loader *l, const struct tracee_config *cfg)
@@ -194,6 +208,8 @@ static int select_probes(struct loader *l, const struct tracee_config *cfg)
 	err = probes_apply(l->obj, cfg->selected, l->refused, cfg->debug, l->plan);
 	if (!err)
 		err = rodata_set(l->obj, "event_probe", l->plan->event_probe, sizeof(l->plan->event_probe));
+	if (!err)
+		err = set_cap_noaudit(l, cfg);
 	return err;
 }
 

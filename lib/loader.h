@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <unistd.h>
+#include "cap_noaudit.h"
 #include "libtracee.h"
 
 #define LOADER_MAX_LINKS 64     /* every program of every chosen probe, plus the always-on ones */
@@ -19,6 +20,8 @@ struct loader {
 	size_t nlinks;
 	int events_fd, stats_fd, traced_fd, task_fd;
 	char refused[512];              /* programs the verifier refused: their probes are skipped */
+	struct cap_noaudit_ranges cap_noaudit;  /* for the cap_capable tracepoint, once read */
+	bool cap_noaudit_ready;
 };
 
 /* open -> configure -> load -> select events -> attach. On failure prints one
