@@ -4,7 +4,9 @@
  *
  *   security_socket_connect   (sockfd, type, remote_addr): a connect asked
  *                             for; the fallback reads the address the
- *                             process passed, at syscall entry
+ *                             process passed, at the syscall's exit (its
+ *                             arguments and the socket are still there),
+ *                             whatever the outcome
  *   security_inode_rename     (old_path, new_path): the LSM/fentry/kprobe
  *                             paths are within their file system; the
  *                             fallback's (at exit, when the rename worked)
@@ -333,7 +335,7 @@ enum ext_syscall {
 #define EXT_READING_KEXEC_IMAGE 3
 #define EXT_READING_KEXEC_INITRAMFS 4
 
-/* connect at entry: only on a socket (the LSM hook runs for nothing else). */
+/* connect: only on a socket (the LSM hook runs for nothing else). */
 static __always_inline void fallback__connect(void *ctx, struct task_info *ti, const __u64 *args)
 {
 	struct file *file = vfs__file_by_fd(task__current(), (int)args[0]);
@@ -346,7 +348,7 @@ static __always_inline void fallback__connect(void *ctx, struct task_info *ti, c
 			  args[2], true);
 }
 
-/* mount at entry: the target resolved against the cwd. */
+/* mount: the target resolved against the cwd. */
 static __always_inline void fallback__mount(void *ctx, struct task_info *ti, const __u64 *args)
 {
 	const char *target = vfs__path_join_user(vfs__at_dir(task__current(), -100), (const char *)args[1]);
@@ -354,7 +356,7 @@ static __always_inline void fallback__mount(void *ctx, struct task_info *ti, con
 	ext__emit_mount(ctx, ti, (const char *)args[0], target, (const char *)args[2], args[3], true);
 }
 
-/* finit_module and kexec_file_load at entry: the files the kernel is asked to read. */
+/* finit_module and kexec_file_load: the files the kernel is asked to read. */
 static __always_inline void fallback__read_file(void *ctx, struct task_info *ti, __u32 nr, const __u64 *args)
 {
 	struct task_struct *task = task__current();
@@ -393,29 +395,26 @@ static __always_inline void fallback__rename(void *ctx, struct task_info *ti, __
 	sec__submit(ctx, s, off, 2);
 }
 
-/* Hooks of the one sys_enter / sys_exit pair (syscalls.bpf.h), for the
- * syscalls syscall_hooks[] names for these events. */
-static __always_inline void ext__sys_enter(void *ctx, struct task_info *ti, __u32 nr, const __u64 *args,
-					   __u32 events)
-{
-	if (events & SEC_BIT(EVENT_SECURITY_SOCKET_CONNECT))
-		fallback__connect(ctx, ti, args);
-	else if (events & SEC_BIT(EVENT_SECURITY_SB_MOUNT))
-		fallback__mount(ctx, ti, args);
-	else if (events & SEC_BIT(EVENT_SECURITY_KERNEL_READ_FILE))
-		fallback__read_file(ctx, ti, nr, args);
-}
-
-/* A dup that worked: socket_dup (fcntl only for F_DUPFD*). A rename that
- * worked: security_inode_rename. */
+/* A hook of the sys_exit program (syscalls.bpf.h), for the syscalls
+ * syscall_hooks[] names for these events, each in one family: one branch.
+ * Their fallbacks act at exit, when the syscall's arguments are still in its
+ * registers: an attempt is reported whatever its outcome (connect, mount,
+ * the kernel reading a file), a change when it worked (dup, rename). */
 static __always_inline void ext__sys_exit(void *ctx, struct task_info *ti, __u32 nr, const __u64 *args,
 					  __s64 ret, __u32 events)
 {
 	if (events & SEC_BIT(EVENT_SOCKET_DUP)) {
 		if (ret >= 0 && (nr != EXT_NR_fcntl || args[1] == EXT_F_DUPFD || args[1] == EXT_F_DUPFD_CLOEXEC))
 			ext__socket_dup(ctx, ti, (int)args[0], (int)ret);
-	} else if ((events & SEC_BIT(EVENT_SECURITY_INODE_RENAME)) && ret == 0) {
-		fallback__rename(ctx, ti, nr, args);
+	} else if (events & SEC_BIT(EVENT_SECURITY_INODE_RENAME)) {
+		if (ret == 0)
+			fallback__rename(ctx, ti, nr, args);
+	} else if (events & SEC_BIT(EVENT_SECURITY_SOCKET_CONNECT)) {
+		fallback__connect(ctx, ti, args);
+	} else if (events & SEC_BIT(EVENT_SECURITY_SB_MOUNT)) {
+		fallback__mount(ctx, ti, args);
+	} else if (events & SEC_BIT(EVENT_SECURITY_KERNEL_READ_FILE)) {
+		fallback__read_file(ctx, ti, nr, args);
 	}
 }
 

@@ -275,10 +275,12 @@ static __always_inline void syscall__args(struct bpf_raw_tracepoint_args *ctx, _
 #if SYSCALL_TP_BTF
 #define SYSCALL_HOOK_PARAMS __u32 nr, __s64 ret, __u32 events
 #define SYSCALL_HOOK_CTX NULL
+#define SYSCALL_HOOK_KEEP_CTX
 #define hook__run(name, ctx, nr, ret, events) name((nr), (ret), (events))
 #else
 #define SYSCALL_HOOK_PARAMS struct bpf_raw_tracepoint_args *ctx, __u32 nr, __s64 ret, __u32 events
 #define SYSCALL_HOOK_CTX ctx
+#define SYSCALL_HOOK_KEEP_CTX barrier_var(ctx);
 #define hook__run(name, ctx, nr, ret, events) name((ctx), (nr), (ret), (events))
 #endif
 #define SYSCALL_HOOK(name)								\
@@ -290,6 +292,7 @@ static __always_inline void syscall__args(struct bpf_raw_tracepoint_args *ctx, _
 		barrier_var(nr);							\
 		barrier_var(ret);							\
 		barrier_var(events);							\
+		SYSCALL_HOOK_KEEP_CTX							\
 		return name##__body(SYSCALL_HOOK_CTX, nr, ret, events);		\
 	}										\
 	static __always_inline int name##__body(void *ctx, __u32 nr, __s64 ret, __u32 events)
@@ -310,11 +313,7 @@ SYSCALL_HOOK(hook__security_enter)
 	if (!ti)
 		return 0;
 	syscall__read_regs(args, task__pt_regs());
-	/* a syscall is of one family: one branch here too */
-	if (events & (SEC_BIT(EVENT_MEM_PROT_ALERT) | SEC_STATE_EVENTS))
-		sec__sys_enter(ctx, ti, nr, args, events);
-	else
-		ext__sys_enter(ctx, ti, nr, args, events);
+	sec__sys_enter(ctx, ti, nr, args, events);
 	return 0;
 }
 

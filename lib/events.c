@@ -182,7 +182,7 @@ static const struct event_def other_defs[] = {
 		SEC_LSM("socket_connect", "tracee_lsm_socket_connect"),
 		SEC_FENTRY("security_socket_connect", "tracee_fentry_socket_connect"),
 		SEC_KPROBE("security_socket_connect", "tracee_kprobe_socket_connect"),
-		SEC_AT_ENTRY } },
+		SEC_AT_EXIT } },
 	{ .id = EVENT_SECURITY_INODE_RENAME, .name = "security_inode_rename", .sets = "default",
 	  .argnum = 2,
 	  .args = {
@@ -203,7 +203,7 @@ static const struct event_def other_defs[] = {
 		SEC_LSM("sb_mount", "tracee_lsm_sb_mount"),
 		SEC_FENTRY("security_sb_mount", "tracee_fentry_sb_mount"),
 		SEC_KPROBE("security_sb_mount", "tracee_kprobe_sb_mount"),
-		SEC_AT_ENTRY } },
+		SEC_AT_EXIT } },
 	{ .id = EVENT_SECURITY_KERNEL_READ_FILE, .name = "security_kernel_read_file", .sets = "default",
 	  .argnum = 4,
 	  .args = {
@@ -215,7 +215,7 @@ static const struct event_def other_defs[] = {
 		SEC_LSM("kernel_read_file", "tracee_lsm_kernel_read_file"),
 		SEC_FENTRY("security_kernel_read_file", "tracee_fentry_kernel_read_file"),
 		SEC_KPROBE("security_kernel_read_file", "tracee_kprobe_kernel_read_file"),
-		SEC_AT_ENTRY } },
+		SEC_AT_EXIT } },
 	/* made at the syscall's exit on every kernel, as Tracee does */
 	{ .id = EVENT_SOCKET_DUP, .name = "socket_dup", .sets = "net,net_sock", .argnum = 3,
 	  .args = {

@@ -32,11 +32,12 @@ static const struct fallback_syscalls {
 	{ EVENT_COMMIT_CREDS, AT_ENTRY | AT_EXIT,
 	  "setuid,setgid,setreuid,setregid,setresuid,setresgid,setfsuid,setfsgid,capset,execve,execveat" },
 	{ EVENT_SWITCH_TASK_NS, AT_ENTRY | AT_EXIT, "setns,unshare" },
-	/* on the attempt, as the LSM hook sees it */
+	/* the mapping's protection before the call */
 	{ EVENT_MEM_PROT_ALERT, AT_ENTRY, "mmap,mprotect,pkey_mprotect" },
-	{ EVENT_SECURITY_SOCKET_CONNECT, AT_ENTRY, "connect" },
-	{ EVENT_SECURITY_SB_MOUNT, AT_ENTRY, "mount" },
-	{ EVENT_SECURITY_KERNEL_READ_FILE, AT_ENTRY, "finit_module,kexec_file_load" },
+	/* the attempt, whatever its outcome, from the arguments still there */
+	{ EVENT_SECURITY_SOCKET_CONNECT, AT_EXIT, "connect" },
+	{ EVENT_SECURITY_SB_MOUNT, AT_EXIT, "mount" },
+	{ EVENT_SECURITY_KERNEL_READ_FILE, AT_EXIT, "finit_module,kexec_file_load" },
 	/* when it worked */
 	{ EVENT_SECURITY_INODE_RENAME, AT_EXIT, "rename,renameat,renameat2" },
 	{ EVENT_SOCKET_DUP, AT_EXIT, "dup,dup2,dup3,fcntl" },

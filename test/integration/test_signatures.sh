@@ -194,8 +194,8 @@ tracee --debug -o json -e security_socket_connect,security_inode_rename,security
               unshare -m mount -t tmpfs /dev/sigact-fake m" >"$K/ev.json" 2>"$K/ev.err"
 check "kernel events: tracee exits 0" test $? = 0
 for e in security_socket_connect security_sb_mount security_kernel_read_file; do
-    check "$e served by its sys_enter fallback here" \
-        grep -qx "tracee: event $e served by tracepoint:sys_enter (fallback)" "$K/ev.err"
+    check "$e served by its sys_exit fallback here" \
+        grep -qx "tracee: event $e served by tracepoint:sys_exit (fallback)" "$K/ev.err"
 done
 check "socket_dup made at sys_exit" \
     grep -qx "tracee: event socket_dup served by tracepoint:sys_exit" "$K/ev.err"
