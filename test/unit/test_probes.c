@@ -5,6 +5,7 @@
 #include <string.h>
 #include "check.h"
 #include "probes.h"
+#include "syscall_hooks.h"
 
 /* A kernel described by the probe kinds it loads, counting the questions. */
 struct fake_kernel {
@@ -33,6 +34,20 @@ static const struct event_def *ev(const char *name)
 	}
 	return d;
 }
+
+/* The syscall hooks of a plan, for the selection given. */
+static struct syscall_hooks *hooks_of(const struct probe_plan *plan, const bool *selected)
+{
+	static struct tracee_config cfg;
+	static struct syscall_hooks hooks[TRACEE_NR_SYSCALLS];
+
+	memset(&cfg, 0, sizeof(cfg));
+	memcpy(cfg.selected, selected, sizeof(cfg.selected));
+	syscall_hooks_build(hooks, &cfg, plan);
+	return hooks;
+}
+
+#define SEC_BIT(id) (1u << ((id) - TRACEE_EVENT_BASE))
 
 static const char *chosen(const struct probe_plan *plan, const char *name)
 {
@@ -88,6 +103,7 @@ static void test_describe(void)
  * event still has a probe, its fallback. */
 static void test_fallback_kernel(void)
 {
+	struct syscall_hooks *hooks;
 	struct fake_kernel k = { .works = { [PROBE_TRACEPOINT] = true } };
 	static struct probe_plan plan;
 	static bool selected[TRACEE_MAX_EVENTS];
@@ -110,17 +126,29 @@ static void test_fallback_kernel(void)
 	}
 	CHECK(plan.chosen[ev("openat")->id] == NULL);   /* the always-on tracepoints serve it */
 	CHECK(!plan.unserved[ev("openat")->id]);
-	/* the fallbacks' programs load, no LSM/fentry/kprobe program does */
-	CHECK(probes_prog_wanted(&plan, "tracee_sec_sys_enter"));
-	CHECK(probes_prog_wanted(&plan, "tracee_sec_sys_exit"));
+	/* the fallbacks are hooks of the syscall pair, at the syscalls that
+	 * cause their events; no LSM/fentry/kprobe program loads */
+	hooks = hooks_of(&plan, selected);
+	CHECK_INT(hooks[ev("openat")->id].sec_exit, SEC_BIT(EVENT_SECURITY_FILE_OPEN));
+	CHECK_INT(hooks[ev("openat")->id].exit, SYSCALL_HOOK_EVENT);
+	CHECK_INT(hooks[ev("writev")->id].sec_exit, SEC_BIT(EVENT_VFS_WRITEV) | SEC_BIT(EVENT_MAGIC_WRITE));
+	CHECK_INT(hooks[ev("mprotect")->id].sec_enter, SEC_BIT(EVENT_MEM_PROT_ALERT));
+	CHECK_INT(hooks[ev("setns")->id].sec_enter, SEC_BIT(EVENT_SWITCH_TASK_NS));
+	CHECK_INT(hooks[ev("setns")->id].sec_exit, SEC_BIT(EVENT_SWITCH_TASK_NS));
+	CHECK_INT(hooks[ev("connect")->id].sec_exit, 0);      /* not selected */
+	CHECK_INT(hooks[ev("setuid")->id].exit, SYSCALL_HOOK_UID);
+	CHECK_INT(hooks[ev("read")->id].exit | hooks[ev("read")->id].sec_exit, 0);
+	CHECK_INT(hooks[ev("getppid")->id].enter | hooks[ev("getppid")->id].exit, 0);
+	CHECK(syscall_hooks_need_enter(hooks));          /* mem_prot_alert, creds, ns */
 	CHECK(probes_prog_wanted(&plan, "tracee_sec_sched_process_exec"));
 	CHECK(!probes_prog_wanted(&plan, "tracee_lsm_file_open"));
 	CHECK(!probes_prog_wanted(&plan, "tracee_fexit_vfs_write"));
 	CHECK(!probes_prog_wanted(&plan, "tracee_kretprobe_vfs_write"));
-	/* programs no probe names are the always-on ones */
-	CHECK(probes_prog_wanted(&plan, "tracee_sys_exit"));
-	/* sys_enter runs at every syscall: loaded only when an event chose it */
-	CHECK(!probes_prog_wanted(&plan, "tracee_sys_enter"));
+	/* without the events that need a value from the entry, nothing runs there */
+	selected[ev("mem_prot_alert")->id] = selected[ev("commit_creds")->id] = false;
+	selected[ev("switch_task_ns")->id] = false;
+	probes_plan(&plan, selected, fake_works, &k);
+	CHECK(!syscall_hooks_need_enter(hooks_of(&plan, selected)));
 }
 
 /* exec and exit are made at syscall entry: from their own syscall trace
@@ -139,21 +167,23 @@ static void test_entry_events(void)
 	CHECK_STR(chosen(&plan, "exit_group"), "tracepoint:syscalls/sys_enter_exit_group");
 	CHECK(probes_prog_wanted(&plan, "tracee_entry_execve"));
 	CHECK(!probes_prog_wanted(&plan, "tracee_entry_execveat"));    /* not selected */
-	CHECK(!probes_prog_wanted(&plan, "tracee_sys_enter"));
+	CHECK(!syscall_hooks_need_enter(hooks_of(&plan, selected)));
 
 	k.missing_target = "syscalls/sys_enter_execve";
 	probes_plan(&plan, selected, fake_works, &k);
 	CHECK_STR(chosen(&plan, "execve"), "tracepoint:sys_enter (fallback)");
 	CHECK(!probes_prog_wanted(&plan, "tracee_entry_execve"));
 	CHECK(probes_prog_wanted(&plan, "tracee_entry_exit_group"));
-	CHECK(probes_prog_wanted(&plan, "tracee_sys_enter"));
+	CHECK_INT(hooks_of(&plan, selected)[ev("execve")->id].enter, SYSCALL_HOOK_EVENT);
+	CHECK_INT(hooks_of(&plan, selected)[ev("exit_group")->id].enter, 0);
 
 	k.missing_target = NULL;
 	memset(selected, 0, sizeof(selected));
 	selected[ev("sys_enter")->id] = true;
 	probes_plan(&plan, selected, fake_works, &k);
 	CHECK_STR(chosen(&plan, "sys_enter"), "tracepoint:sys_enter");
-	CHECK(probes_prog_wanted(&plan, "tracee_sys_enter"));
+	CHECK_INT(hooks_of(&plan, selected)[ev("getppid")->id].enter, SYSCALL_HOOK_RAW);
+	CHECK_INT(hooks_of(&plan, selected)[ev("getppid")->id].exit, 0);
 }
 
 /* A 6.1-like kernel with BPF LSM, trampolines and kprobes, but lacking
@@ -193,9 +223,11 @@ static void test_full_kernel(void)
 	CHECK(!probes_prog_wanted(&plan, "tracee_fentry_file_open"));
 	CHECK(!probes_prog_wanted(&plan, "tracee_kprobe_file_open"));
 	CHECK(!probes_prog_wanted(&plan, "tracee_sec_sched_process_exec"));
-	/* vfs_writev's fallback needs the syscall programs, mem_prot_alert's did not win */
-	CHECK(probes_prog_wanted(&plan, "tracee_sec_sys_exit"));
-	CHECK(probes_prog_wanted(&plan, "tracee_sec_sys_enter"));
+	/* vfs_writev's fallback is a hook at sys_exit; mem_prot_alert's did not
+	 * win, so nothing needs the entry */
+	CHECK_INT(hooks_of(&plan, selected)[ev("writev")->id].sec_exit, SEC_BIT(EVENT_VFS_WRITEV));
+	CHECK_INT(hooks_of(&plan, selected)[ev("write")->id].sec_exit, 0);
+	CHECK(!syscall_hooks_need_enter(hooks_of(&plan, selected)));
 }
 
 /* A kernel where nothing loads: every selected event is named as unserved,
@@ -213,7 +245,7 @@ static void test_nothing_loads(void)
 	CHECK(!plan.unserved[EVENT_VFS_WRITE]);
 	CHECK(plan.chosen[EVENT_SECURITY_FILE_OPEN] == NULL);
 	CHECK_INT(plan.event_probe[EVENT_SECURITY_FILE_OPEN - TRACEE_EVENT_BASE], PROBE_NONE);
-	CHECK(!probes_prog_wanted(&plan, "tracee_sec_sys_exit"));
+	CHECK_INT(hooks_of(&plan, selected)[ev("openat")->id].sec_exit, 0);
 	CHECK(!probes_prog_wanted(&plan, "tracee_lsm_file_open"));
 }
 
