@@ -119,7 +119,13 @@ static __always_inline bool vfs__prepend(struct vfs_path_buf *pb, __u32 *pos, co
 #define VFS_SOCKFS_MAGIC     0x534F434B
 #define VFS_ANON_INODE_MAGIC 0x09041934
 
-/* Put len bytes of s (kernel or stack memory) in front of *pos, no '/'. */
+/* The pseudo files' prefixes, in read-only data rather than on the stack
+ * (vfs__walk's frame is part of the sys_exit program's 512 bytes). */
+static const char vfs_pipe_prefix[] = "pipe:[";
+static const char vfs_sock_prefix[] = "socket:[";
+static const char vfs_anon_prefix[] = "anon_inode:";
+
+/* Put len bytes of s (kernel memory) in front of *pos, no '/'. */
 static __always_inline void vfs__prepend_raw(struct vfs_path_buf *pb, __u32 *pos, const char *s,
 					     __u32 len)
 {
@@ -141,7 +147,6 @@ static __always_inline __u32 vfs__pseudo_name(struct vfs_path_buf *pb, __u32 pos
 	struct super_block *sb = READ_KERN(d->d_sb);
 	unsigned long magic = READ_KERN(sb->s_magic);
 	__u64 ino = vfs__inode_ino(READ_KERN(d->d_inode));
-	char pipe[] = "pipe:[", sock[] = "socket:[", anon[] = "anon_inode:";
 	struct qstr *q = (struct qstr *)&d->d_name;
 	__u32 len;
 	int i;
@@ -154,7 +159,7 @@ static __always_inline __u32 vfs__pseudo_name(struct vfs_path_buf *pb, __u32 pos
 		if (bpf_probe_read_kernel(&pb->buf[pos], len, READ_KERN(q->name)))
 			return VFS_PATH_MAX - 1;
 		if (magic == VFS_ANON_INODE_MAGIC)
-			vfs__prepend_raw(pb, &pos, anon, sizeof(anon) - 1);
+			vfs__prepend_raw(pb, &pos, vfs_anon_prefix, sizeof(vfs_anon_prefix) - 1);
 		return pos;
 	}
 	pos = (pos - 1) & (VFS_PATH_MAX - 1);
@@ -167,9 +172,9 @@ static __always_inline __u32 vfs__pseudo_name(struct vfs_path_buf *pb, __u32 pos
 			break;
 	}
 	if (magic == VFS_PIPEFS_MAGIC)
-		vfs__prepend_raw(pb, &pos, pipe, sizeof(pipe) - 1);
+		vfs__prepend_raw(pb, &pos, vfs_pipe_prefix, sizeof(vfs_pipe_prefix) - 1);
 	else
-		vfs__prepend_raw(pb, &pos, sock, sizeof(sock) - 1);
+		vfs__prepend_raw(pb, &pos, vfs_sock_prefix, sizeof(vfs_sock_prefix) - 1);
 	return pos;
 }
 
@@ -188,12 +193,12 @@ static __always_inline __u32 vfs__pseudo_name(struct vfs_path_buf *pb, __u32 pos
 
 /* One step of a walk: a dentry or a mount, and what was read from it that
  * the path depends on. A dentry: its parent, its name's hash and length
- * (the hash is salted with the parent), its inode, its d_seq (bumped by
- * every rename of it, odd while one is under way). A mount: its parent, its
- * mountpoint, its root (seq 0). Two walks that read the same steps, in
- * order, built the same path. */
+ * (the hash is salted with the parent), its inode, its name's address, its
+ * d_seq (bumped by every rename of it, odd while one is under way). A mount:
+ * its parent, its mountpoint, its root (name 0, seq 0). Two walks that read
+ * the same steps, in order, built the same path. */
 struct vfs_step {
-	__u64 obj, a, b, c;
+	__u64 obj, a, b, c, name;
 	__u32 seq;
 	__u32 pad;
 };
@@ -215,6 +220,14 @@ struct vfs_memo {
 	__u32 nsteps, len;  /* steps recorded; path bytes, NUL excluded */
 	struct vfs_step step[VFS_MEMO_STEPS];
 	char path[VFS_PATH_MAX];
+	/* A walk's working space, here rather than on the stack: a call
+	 * chain's frames share 512 bytes, and the sys_exit program's hooks
+	 * use most of them. */
+	struct {
+		struct path at;         /* the path asked for */
+		struct vfs_step st, ms; /* the dentry and the mount at hand */
+		__u64 raw[VFS_RAW_MAX / 8];
+	} w;
 };
 
 struct {
@@ -224,37 +237,50 @@ struct {
 	__type(value, struct vfs_memo);
 } vfs_memo_map SEC(".maps");
 
+static __always_inline struct vfs_memo *vfs__memo(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&vfs_memo_map, &zero);
+}
+
 /* vfs__walk's result: the position the path starts at, with this bit set
  * when the walk reached the top of the mount tree (and, checking, read
  * every step of the memo): a path worth remembering, or remembered. */
 #define VFS_WALK_TOP  0x80000000u
 #define VFS_WALK_POS  (VFS_PATH_MAX - 1)
 
+/* What a walk does with the memo. */
+enum vfs_walk_mode {
+	VFS_WALK_BUILD,   /* build the path only */
+	VFS_WALK_RECORD,  /* build it and record the steps in the memo */
+	VFS_WALK_CHECK,   /* build nothing: do the steps match the memo's? */
+};
+
 /* Read mnt's parent, mountpoint and root into st, in one read. */
-static __always_inline void vfs__read_mount(struct vfs_step *st, struct mount *mnt)
+static __always_inline void vfs__read_mount(struct vfs_step *st, __u64 *raw, struct mount *mnt)
 {
-	__u64 raw[VFS_RAW_MAX / 8] = {};
 	__u32 base = VFS_OFF(struct mount, mnt_parent);
 	__u32 span = VFS_OFF(struct mount, mnt) + VFS_OFF(struct vfsmount, mnt_root) + 8 - base;
 	__u32 o_mp = VFS_OFF(struct mount, mnt_mountpoint) - base;
 	__u32 o_root = VFS_OFF(struct mount, mnt) + VFS_OFF(struct vfsmount, mnt_root) - base;
 
 	st->obj = (__u64)mnt;
+	st->a = st->b = st->c = st->name = 0;
 	st->seq = 0;  /* even: a mount has no seqcount of its own */
 	if (span > VFS_RAW_MAX || o_mp > VFS_RAW_MAX - 8 || o_root > VFS_RAW_MAX - 8)
-		return;  /* a layout this code does not know: nothing read, no memo */
-	bpf_probe_read_kernel(raw, span, (char *)mnt + base);
+		return;  /* a layout this code does not know: no crossing, no memo */
+	if (bpf_probe_read_kernel(raw, span, (char *)mnt + base))
+		return;
 	st->a = raw[0];
 	st->b = VFS_RAW(__u64, raw, o_mp);
 	st->c = VFS_RAW(__u64, raw, o_root);
 }
 
-/* Read d's parent, name hash and length, inode and d_seq into st, and its
- * name's address into *name, in one read. */
-static __always_inline void vfs__read_dentry(struct vfs_step *st, const void **name,
-					     struct dentry *d)
+/* Read d's parent, name hash and length, inode, name's address and d_seq
+ * into st, in one read. */
+static __always_inline void vfs__read_dentry(struct vfs_step *st, __u64 *raw, struct dentry *d)
 {
-	__u64 raw[VFS_RAW_MAX / 8] = {};
 	__u32 o_seq = VFS_OFF(struct dentry, d_seq);
 	__u32 o_parent = VFS_OFF(struct dentry, d_parent);
 	__u32 o_hash = VFS_OFF(struct dentry, d_name);
@@ -262,18 +288,18 @@ static __always_inline void vfs__read_dentry(struct vfs_step *st, const void **n
 	__u32 o_inode = VFS_OFF(struct dentry, d_inode);
 
 	st->obj = (__u64)d;
-	*name = NULL;
+	st->a = st->b = st->c = st->name = 0;
+	st->seq = 1;  /* odd, never remembered, until read */
 	if (o_seq > VFS_RAW_MAX - 4 || o_parent > VFS_RAW_MAX - 8 || o_hash > VFS_RAW_MAX - 8 ||
-	    o_name > VFS_RAW_MAX - 8 || o_inode > VFS_RAW_MAX - 8) {
-		st->seq = 1;  /* odd: never remembered */
+	    o_name > VFS_RAW_MAX - 8 || o_inode > VFS_RAW_MAX - 8)
 		return;
-	}
-	bpf_probe_read_kernel(raw, o_inode + 8, d);
+	if (bpf_probe_read_kernel(raw, o_inode + 8, d))
+		return;
 	st->a = VFS_RAW(__u64, raw, o_parent);
 	st->b = VFS_RAW(__u64, raw, o_hash);
 	st->c = VFS_RAW(__u64, raw, o_inode);
+	st->name = VFS_RAW(__u64, raw, o_name);
 	st->seq = VFS_RAW(__u32, raw, o_seq);
-	*name = (const void *)VFS_RAW(__u64, raw, o_name);
 }
 
 /* The name's length, from the hash_len read with it (struct qstr). */
@@ -282,80 +308,86 @@ static __always_inline __u32 vfs__name_len(const struct vfs_step *st)
 	return ((const __u32 *)&st->b)[VFS_OFF(struct qstr, len) / 4 & 1];
 }
 
-/* The step a walk has just read is step n: with pb, a walk that builds the
- * path records it (when there is a memo); without, a walk that only checks
- * the memo compares it. false: the check failed. */
-static __always_inline bool vfs__step(struct vfs_path_buf *pb, struct vfs_memo *memo, __u32 n,
+/* The step a walk has just read is step n: record it, or compare it with
+ * the memo's. false: the check failed. */
+static __always_inline bool vfs__step(struct vfs_memo *memo, enum vfs_walk_mode mode, __u32 n,
 				      const struct vfs_step *st)
 {
 	struct vfs_step *m;
 
-	if (!memo)
+	if (mode == VFS_WALK_BUILD)
 		return true;
 	if (n >= VFS_MEMO_STEPS)
 		return false;
 	m = &memo->step[n];
-	if (pb) {
+	if (mode == VFS_WALK_RECORD) {
 		*m = *st;
 		return true;
 	}
 	/* an odd d_seq (a rename under way) never matches: what the walk
 	 * that recorded it read may be torn */
 	return m->obj == st->obj && m->a == st->a && m->b == st->b && m->c == st->c &&
-	       m->seq == st->seq && !(st->seq & 1);
+	       m->name == st->name && m->seq == st->seq && !(st->seq & 1);
 }
 
 /* Walk from dentry up to the root of everything, crossing mounts through
- * struct mount. With pb, prepend names in front of pos and record the steps
- * in memo (if any); without pb, only check that the steps are memo's. With
- * mnt NULL the walk stops at the dentry's file-system root (an LSM inode
- * hook has no mount). Returns pos, VFS_WALK_TOP or'ed in as said above. */
+ * struct mount, prepending names in front of pos (not when checking) and
+ * doing with the memo what mode says. With mnt NULL the walk stops at the
+ * dentry's file-system root (an LSM inode hook has no mount). Returns pos,
+ * VFS_WALK_TOP or'ed in as said above; pos unchanged when there is no
+ * memo map to work in. */
 static __noinline __u32 vfs__walk(struct vfs_path_buf *pb, __u32 pos, struct dentry *d,
-				  struct vfsmount *vfsmnt, struct vfs_memo *memo)
+				  struct vfsmount *vfsmnt, enum vfs_walk_mode mode)
 {
 	struct mount *mnt = vfsmnt ? mount__of(vfsmnt) : NULL;
-	struct vfs_step st = {}, ms = {};
-	const void *name;
+	struct vfs_memo *memo = vfs__memo();
+	struct vfs_step *st, *ms;
 	int i;
 
+	if (!memo)
+		return pos;
+	st = &memo->w.st;
+	ms = &memo->w.ms;
+	ms->c = 0;
 	/* Step 0 is the file's mount, step i + 1 what round i reads: one
 	 * counter, so the verifier sees one state per round. */
 	if (mnt) {
-		vfs__read_mount(&ms, mnt);
-		if (!vfs__step(pb, memo, 0, &ms))
+		vfs__read_mount(ms, memo->w.raw, mnt);
+		if (!vfs__step(memo, mode, 0, ms))
 			return pos;
 	}
 	for (i = 0; i < VFS_PATH_DEPTH; i++) {
-		if (mnt && (__u64)d == ms.c) {
-			struct mount *up = (struct mount *)ms.a;
+		if (mnt && (__u64)d == ms->c) {
+			struct mount *up = (struct mount *)ms->a;
 
 			if (!up || up == mnt) {
-				if (pb && memo)
+				if (mode == VFS_WALK_RECORD)
 					memo->nsteps = i + 1;
-				if (memo && memo->nsteps == i + 1)
+				if (mode != VFS_WALK_BUILD && memo->nsteps == i + 1)
 					pos |= VFS_WALK_TOP;
 				break;
 			}
-			d = (struct dentry *)ms.b;
+			d = (struct dentry *)ms->b;
 			mnt = up;
-			vfs__read_mount(&ms, mnt);
-			if (!vfs__step(pb, memo, i + 1, &ms))
+			vfs__read_mount(ms, memo->w.raw, mnt);
+			if (!vfs__step(memo, mode, i + 1, ms))
 				break;
 			continue;
 		}
 		if (!d)
 			break;
-		vfs__read_dentry(&st, &name, d);
-		if (!vfs__step(pb, memo, i + 1, &st))
+		vfs__read_dentry(st, memo->w.raw, d);
+		if (!vfs__step(memo, mode, i + 1, st))
 			break;
-		if ((__u64)d == st.a) {
-			if (pb && ms.c && pos == VFS_PATH_MAX - 1)
+		if ((__u64)d == st->a) {
+			if (mode != VFS_WALK_CHECK && ms->c && pos == VFS_PATH_MAX - 1)
 				pos = vfs__pseudo_name(pb, pos, d);
 			break;
 		}
-		if (pb && !vfs__prepend(pb, &pos, name, vfs__name_len(&st)))
+		if (mode != VFS_WALK_CHECK &&
+		    !vfs__prepend(pb, &pos, (const void *)st->name, vfs__name_len(st)))
 			break;
-		d = (struct dentry *)st.a;
+		d = (struct dentry *)st->a;
 	}
 	return pos;
 }
@@ -373,13 +405,6 @@ static __always_inline __u32 vfs__path_start(struct vfs_path_buf *pb, __u32 pos)
 static __always_inline const char *vfs__path_done(struct vfs_path_buf *pb, __u32 pos)
 {
 	return &pb->buf[vfs__path_start(pb, pos)];
-}
-
-static __always_inline struct vfs_memo *vfs__memo(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&vfs_memo_map, &zero);
 }
 
 /* Remember the path built in pb from start (by a walk that recorded its
@@ -403,21 +428,23 @@ static __always_inline const char *vfs__path_str(struct path *path)
 {
 	struct vfs_path_buf *pb = vfs__path_buf();
 	struct vfs_memo *memo = vfs__memo();
-	struct path p = {};
+	struct path *p;
 	__u32 pos, start;
 
 	if (!pb || !memo)
 		return NULL;
-	READ_KERN_INTO(&p, sizeof(p), *path);
-	if (p.dentry && memo->dentry == (__u64)p.dentry && memo->mnt == (__u64)p.mnt &&
-	    (vfs__walk(NULL, 0, p.dentry, p.mnt, memo) & VFS_WALK_TOP))
+	p = &memo->w.at;
+	if (READ_KERN_INTO(p, sizeof(*p), *path))
+		return NULL;
+	if (p->dentry && memo->dentry == (__u64)p->dentry && memo->mnt == (__u64)p->mnt &&
+	    (vfs__walk(pb, 0, p->dentry, p->mnt, VFS_WALK_CHECK) & VFS_WALK_TOP))
 		return memo->path;
 	memo->dentry = 0;
 	pb->buf[VFS_PATH_MAX - 1] = '\0';
-	pos = vfs__walk(pb, VFS_PATH_MAX - 1, p.dentry, p.mnt, memo);
+	pos = vfs__walk(pb, VFS_PATH_MAX - 1, p->dentry, p->mnt, VFS_WALK_RECORD);
 	start = vfs__path_start(pb, pos & VFS_WALK_POS);
-	if ((pos & VFS_WALK_TOP) && p.dentry)
-		vfs__memo_fill(memo, &p, pb, start);
+	if ((pos & VFS_WALK_TOP) && p->dentry)
+		vfs__memo_fill(memo, p, pb, start);
 	return &pb->buf[start];
 }
 
@@ -429,7 +456,8 @@ static __always_inline const char *vfs__dentry_str(struct dentry *d)
 	if (!pb)
 		return NULL;
 	pb->buf[VFS_PATH_MAX - 1] = '\0';
-	return vfs__path_done(pb, vfs__walk(pb, VFS_PATH_MAX - 1, d, NULL, NULL) & VFS_WALK_POS);
+	return vfs__path_done(pb, vfs__walk(pb, VFS_PATH_MAX - 1, d, NULL, VFS_WALK_BUILD) &
+				      VFS_WALK_POS);
 }
 
 /* dir's path + "/" + name, name from user memory (a relative name of a
@@ -451,7 +479,7 @@ static __always_inline const char *vfs__path_join_user(struct path *dir, const c
 	if (!vfs__prepend(pb, &pos, &pb->buf[VFS_PATH_MAX], (__u32)(n - 1)))
 		return &pb->buf[VFS_PATH_MAX];
 	return vfs__path_done(pb, vfs__walk(pb, pos, READ_KERN(dir->dentry), READ_KERN(dir->mnt),
-					    NULL) & VFS_WALK_POS);
+					    VFS_WALK_BUILD) & VFS_WALK_POS);
 }
 
 /* Where a *at() syscall resolves a relative name: dirfd's file, or the cwd. */
