@@ -33,10 +33,64 @@ struct mount {
 #define VFS_S_IFMT     00170000
 #define VFS_S_IFREG    0100000
 
-/* Paths are built backwards from the end of the first half; the second half
- * only keeps the verifier's bounds simple (and holds a user-memory leaf name). */
+/* Field offsets, for picking several fields out of one read of an object:
+ * one bpf_probe_read_kernel per dentry instead of one per field is most of
+ * what a walk saves (a helper call costs tens of ns). */
+#ifdef TRACEE_CORE
+#define VFS_OFF(type, field) bpf_core_field_offset(type, field)
+#else
+#define VFS_OFF(type, field) __builtin_offsetof(type, field)
+#endif
+#define VFS_RAW_MAX 64  /* bytes of one object read at once */
+
+/* A field of type t at offset off of a raw read (off checked by the caller). */
+#define VFS_RAW(t, raw, off) (*(t *)((char *)(raw) + (off)))
+
+/* One step of a walk: a dentry or a mount, and what was read from it that
+ * the path depends on. A dentry: its parent, its name's hash and length
+ * (the hash is salted with the parent), its inode, its name's address, its
+ * d_seq (bumped by every rename of it, odd while one is under way). A mount:
+ * its parent, its mountpoint, its root (name 0, seq 0). Two walks that read
+ * the same steps, in order, built the same path. */
+struct vfs_step {
+	__u64 obj, a, b, c, name;
+	__u32 seq;
+	__u32 pad;
+};
+
+/* A walk visits at most one step per iteration, plus the first mount. */
+#define VFS_MEMO_STEPS (VFS_PATH_DEPTH + 1)
+
+/* The last path resolved on this CPU, with the steps that built it: the
+ * common case (a program opening the same files again and again) then costs
+ * one read per dentry and mount, no name copied, no path built. The memo is
+ * used only when a new walk reads exactly the same steps, so it is never
+ * wrong: a rename anywhere on the way changes a d_seq (or a parent, a name
+ * hash), a mount moved changes a mount's parent or mountpoint, a dentry
+ * freed and reused for another file has another parent, name or inode.
+ * Nothing else changes what the walk prints (it prints no " (deleted)", and
+ * goes to the top of the mount tree whatever the task's root). */
+struct vfs_memo {
+	__u64 dentry, mnt;  /* the key; dentry 0 while empty or being filled */
+	__u32 nsteps, len;  /* steps recorded; path bytes, NUL excluded */
+	struct vfs_step step[VFS_MEMO_STEPS];
+	char path[VFS_PATH_MAX];
+	/* A walk's working space, here rather than on the stack: a call
+	 * chain's frames share 512 bytes, and the sys_exit program's hooks
+	 * use most of them. */
+	struct {
+		struct path at;         /* the path asked for */
+		struct vfs_step st, ms; /* the dentry and the mount at hand */
+		__u64 raw[VFS_RAW_MAX / 8];
+	} w;
+};
+
+/* Paths are built backwards from the end of the first half of buf; the
+ * second half only keeps the verifier's bounds simple (and holds a
+ * user-memory leaf name). The memo shares the per-CPU value. */
 struct vfs_path_buf {
 	char buf[VFS_PATH_MAX * 2];
+	struct vfs_memo memo;
 };
 
 struct {
@@ -45,6 +99,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct vfs_path_buf);
 } vfs_path_map SEC(".maps");
+
+static __always_inline struct vfs_path_buf *vfs__path_buf(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&vfs_path_map, &zero);
+}
 
 /* The file behind descriptor fd of task, NULL when there is none. */
 static __always_inline struct file *vfs__file_by_fd(struct task_struct *task, int fd)
@@ -89,13 +150,6 @@ static __always_inline __u16 vfs__inode_mode(struct inode *inode)
 static __always_inline bool vfs__inode_is_reg(struct inode *inode)
 {
 	return (vfs__inode_mode(inode) & VFS_S_IFMT) == VFS_S_IFREG;
-}
-
-static __always_inline struct vfs_path_buf *vfs__path_buf(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&vfs_path_map, &zero);
 }
 
 /* Put "/" + len bytes of name in front of the path that starts at *pos. */
@@ -176,72 +230,6 @@ static __always_inline __u32 vfs__pseudo_name(struct vfs_path_buf *pb, __u32 pos
 	else
 		vfs__prepend_raw(pb, &pos, vfs_sock_prefix, sizeof(vfs_sock_prefix) - 1);
 	return pos;
-}
-
-/* Field offsets, for picking several fields out of one read of an object:
- * one bpf_probe_read_kernel per dentry instead of one per field is most of
- * what a walk saves (a helper call costs tens of ns). */
-#ifdef TRACEE_CORE
-#define VFS_OFF(type, field) bpf_core_field_offset(type, field)
-#else
-#define VFS_OFF(type, field) __builtin_offsetof(type, field)
-#endif
-#define VFS_RAW_MAX 64  /* bytes of one object read at once */
-
-/* A field of type t at offset off of a raw read (off checked by the caller). */
-#define VFS_RAW(t, raw, off) (*(t *)((char *)(raw) + (off)))
-
-/* One step of a walk: a dentry or a mount, and what was read from it that
- * the path depends on. A dentry: its parent, its name's hash and length
- * (the hash is salted with the parent), its inode, its name's address, its
- * d_seq (bumped by every rename of it, odd while one is under way). A mount:
- * its parent, its mountpoint, its root (name 0, seq 0). Two walks that read
- * the same steps, in order, built the same path. */
-struct vfs_step {
-	__u64 obj, a, b, c, name;
-	__u32 seq;
-	__u32 pad;
-};
-
-/* A walk visits at most one step per iteration, plus the first mount. */
-#define VFS_MEMO_STEPS (VFS_PATH_DEPTH + 1)
-
-/* The last path resolved on this CPU, with the steps that built it: the
- * common case (a program opening the same files again and again) then costs
- * one read per dentry and mount, no name copied, no path built. The memo is
- * used only when a new walk reads exactly the same steps, so it is never
- * wrong: a rename anywhere on the way changes a d_seq (or a parent, a name
- * hash), a mount moved changes a mount's parent or mountpoint, a dentry
- * freed and reused for another file has another parent, name or inode.
- * Nothing else changes what the walk prints (it prints no " (deleted)", and
- * goes to the top of the mount tree whatever the task's root). */
-struct vfs_memo {
-	__u64 dentry, mnt;  /* the key; dentry 0 while empty or being filled */
-	__u32 nsteps, len;  /* steps recorded; path bytes, NUL excluded */
-	struct vfs_step step[VFS_MEMO_STEPS];
-	char path[VFS_PATH_MAX];
-	/* A walk's working space, here rather than on the stack: a call
-	 * chain's frames share 512 bytes, and the sys_exit program's hooks
-	 * use most of them. */
-	struct {
-		struct path at;         /* the path asked for */
-		struct vfs_step st, ms; /* the dentry and the mount at hand */
-		__u64 raw[VFS_RAW_MAX / 8];
-	} w;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct vfs_memo);
-} vfs_memo_map SEC(".maps");
-
-static __always_inline struct vfs_memo *vfs__memo(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&vfs_memo_map, &zero);
 }
 
 /* vfs__walk's result: the position the path starts at, with this bit set
@@ -334,20 +322,15 @@ static __always_inline bool vfs__step(struct vfs_memo *memo, enum vfs_walk_mode 
  * struct mount, prepending names in front of pos (not when checking) and
  * doing with the memo what mode says. With mnt NULL the walk stops at the
  * dentry's file-system root (an LSM inode hook has no mount). Returns pos,
- * VFS_WALK_TOP or'ed in as said above; pos unchanged when there is no
- * memo map to work in. */
+ * VFS_WALK_TOP or'ed in as said above. */
 static __noinline __u32 vfs__walk(struct vfs_path_buf *pb, __u32 pos, struct dentry *d,
 				  struct vfsmount *vfsmnt, enum vfs_walk_mode mode)
 {
 	struct mount *mnt = vfsmnt ? mount__of(vfsmnt) : NULL;
-	struct vfs_memo *memo = vfs__memo();
-	struct vfs_step *st, *ms;
+	struct vfs_memo *memo = &pb->memo;
+	struct vfs_step *st = &memo->w.st, *ms = &memo->w.ms;
 	int i;
 
-	if (!memo)
-		return pos;
-	st = &memo->w.st;
-	ms = &memo->w.ms;
 	ms->c = 0;
 	/* Step 0 is the file's mount, step i + 1 what round i reads: one
 	 * counter, so the verifier sees one state per round. */
@@ -423,16 +406,17 @@ static __always_inline void vfs__memo_fill(struct vfs_memo *memo, struct path *p
 }
 
 /* The full path of path (a struct path in kernel memory), NUL-terminated in
- * the per-CPU memo or buffer; NULL when there is neither. */
+ * the per-CPU memo or buffer; NULL when there is no buffer. */
 static __always_inline const char *vfs__path_str(struct path *path)
 {
 	struct vfs_path_buf *pb = vfs__path_buf();
-	struct vfs_memo *memo = vfs__memo();
+	struct vfs_memo *memo;
 	struct path *p;
 	__u32 pos, start;
 
-	if (!pb || !memo)
+	if (!pb)
 		return NULL;
+	memo = &pb->memo;
 	p = &memo->w.at;
 	if (READ_KERN_INTO(p, sizeof(*p), *path))
 		return NULL;
