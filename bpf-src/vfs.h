@@ -33,10 +33,64 @@ struct mount {
 #define VFS_S_IFMT     00170000
 #define VFS_S_IFREG    0100000
 
-/* Paths are built backwards from the end of the first half; the second half
- * only keeps the verifier's bounds simple (and holds a user-memory leaf name). */
+/* Field offsets, for picking several fields out of one read of an object:
+ * one bpf_probe_read_kernel per dentry instead of one per field is most of
+ * what a walk saves (a helper call costs tens of ns). */
+#ifdef TRACEE_CORE
+#define VFS_OFF(type, field) bpf_core_field_offset(type, field)
+#else
+#define VFS_OFF(type, field) __builtin_offsetof(type, field)
+#endif
+#define VFS_RAW_MAX 64  /* bytes of one object read at once */
+
+/* A field of type t at offset off of a raw read (off checked by the caller). */
+#define VFS_RAW(t, raw, off) (*(t *)((char *)(raw) + (off)))
+
+/* One step of a walk: a dentry or a mount, and what was read from it that
+ * the path depends on. A dentry: its parent, its name's hash and length
+ * (the hash is salted with the parent), its inode, its name's address, its
+ * d_seq (bumped by every rename of it, odd while one is under way). A mount:
+ * its parent, its mountpoint, its root (name 0, seq 0). Two walks that read
+ * the same steps, in order, built the same path. */
+struct vfs_step {
+	__u64 obj, a, b, c, name;
+	__u32 seq;
+	__u32 pad;
+};
+
+/* A walk visits at most one step per iteration, plus the first mount. */
+#define VFS_MEMO_STEPS (VFS_PATH_DEPTH + 1)
+
+/* The last path resolved on this CPU, with the steps that built it: the
+ * common case (a program opening the same files again and again) then costs
+ * one read per dentry and mount, no name copied, no path built. The memo is
+ * used only when a new walk reads exactly the same steps, so it is never
+ * wrong: a rename anywhere on the way changes a d_seq (or a parent, a name
+ * hash), a mount moved changes a mount's parent or mountpoint, a dentry
+ * freed and reused for another file has another parent, name or inode.
+ * Nothing else changes what the walk prints (it prints no " (deleted)", and
+ * goes to the top of the mount tree whatever the task's root). */
+struct vfs_memo {
+	__u64 dentry, mnt;  /* the key; dentry 0 while empty or being filled */
+	__u32 nsteps, len;  /* steps recorded; path bytes, NUL excluded */
+	struct vfs_step step[VFS_MEMO_STEPS];
+	char path[VFS_PATH_MAX];
+	/* A walk's working space, here rather than on the stack: a call
+	 * chain's frames share 512 bytes, and the sys_exit program's hooks
+	 * use most of them. */
+	struct {
+		struct path at;         /* the path asked for */
+		struct vfs_step st, ms; /* the dentry and the mount at hand */
+		__u64 raw[VFS_RAW_MAX / 8];
+	} w;
+};
+
+/* Paths are built backwards from the end of the first half of buf; the
+ * second half only keeps the verifier's bounds simple (and holds a
+ * user-memory leaf name). The memo shares the per-CPU value. */
 struct vfs_path_buf {
 	char buf[VFS_PATH_MAX * 2];
+	struct vfs_memo memo;
 };
 
 struct {
@@ -45,6 +99,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct vfs_path_buf);
 } vfs_path_map SEC(".maps");
+
+static __always_inline struct vfs_path_buf *vfs__path_buf(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&vfs_path_map, &zero);
+}
 
 /* The file behind descriptor fd of task, NULL when there is none. */
 static __always_inline struct file *vfs__file_by_fd(struct task_struct *task, int fd)
@@ -91,13 +152,6 @@ static __always_inline bool vfs__inode_is_reg(struct inode *inode)
 	return (vfs__inode_mode(inode) & VFS_S_IFMT) == VFS_S_IFREG;
 }
 
-static __always_inline struct vfs_path_buf *vfs__path_buf(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&vfs_path_map, &zero);
-}
-
 /* Put "/" + len bytes of name in front of the path that starts at *pos. */
 static __always_inline bool vfs__prepend(struct vfs_path_buf *pb, __u32 *pos, const void *name,
 					 __u32 len)
@@ -115,19 +169,17 @@ static __always_inline bool vfs__prepend(struct vfs_path_buf *pb, __u32 *pos, co
 	return true;
 }
 
-static __always_inline bool vfs__prepend_dentry(struct vfs_path_buf *pb, __u32 *pos,
-						struct dentry *d)
-{
-	struct qstr *q = (struct qstr *)&d->d_name;
-
-	return vfs__prepend(pb, pos, READ_KERN(q->name), READ_KERN(q->len));
-}
-
 #define VFS_PIPEFS_MAGIC     0x50495045
 #define VFS_SOCKFS_MAGIC     0x534F434B
 #define VFS_ANON_INODE_MAGIC 0x09041934
 
-/* Put len bytes of s (kernel or stack memory) in front of *pos, no '/'. */
+/* The pseudo files' prefixes, in read-only data rather than on the stack
+ * (vfs__walk's frame is part of the sys_exit program's 512 bytes). */
+static const char vfs_pipe_prefix[] = "pipe:[";
+static const char vfs_sock_prefix[] = "socket:[";
+static const char vfs_anon_prefix[] = "anon_inode:";
+
+/* Put len bytes of s (kernel memory) in front of *pos, no '/'. */
 static __always_inline void vfs__prepend_raw(struct vfs_path_buf *pb, __u32 *pos, const char *s,
 					     __u32 len)
 {
@@ -149,7 +201,6 @@ static __always_inline __u32 vfs__pseudo_name(struct vfs_path_buf *pb, __u32 pos
 	struct super_block *sb = READ_KERN(d->d_sb);
 	unsigned long magic = READ_KERN(sb->s_magic);
 	__u64 ino = vfs__inode_ino(READ_KERN(d->d_inode));
-	char pipe[] = "pipe:[", sock[] = "socket:[", anon[] = "anon_inode:";
 	struct qstr *q = (struct qstr *)&d->d_name;
 	__u32 len;
 	int i;
@@ -162,7 +213,7 @@ static __always_inline __u32 vfs__pseudo_name(struct vfs_path_buf *pb, __u32 pos
 		if (bpf_probe_read_kernel(&pb->buf[pos], len, READ_KERN(q->name)))
 			return VFS_PATH_MAX - 1;
 		if (magic == VFS_ANON_INODE_MAGIC)
-			vfs__prepend_raw(pb, &pos, anon, sizeof(anon) - 1);
+			vfs__prepend_raw(pb, &pos, vfs_anon_prefix, sizeof(vfs_anon_prefix) - 1);
 		return pos;
 	}
 	pos = (pos - 1) & (VFS_PATH_MAX - 1);
@@ -175,78 +226,223 @@ static __always_inline __u32 vfs__pseudo_name(struct vfs_path_buf *pb, __u32 pos
 			break;
 	}
 	if (magic == VFS_PIPEFS_MAGIC)
-		vfs__prepend_raw(pb, &pos, pipe, sizeof(pipe) - 1);
+		vfs__prepend_raw(pb, &pos, vfs_pipe_prefix, sizeof(vfs_pipe_prefix) - 1);
 	else
-		vfs__prepend_raw(pb, &pos, sock, sizeof(sock) - 1);
+		vfs__prepend_raw(pb, &pos, vfs_sock_prefix, sizeof(vfs_sock_prefix) - 1);
 	return pos;
 }
 
+/* vfs__walk's result: the position the path starts at, with this bit set
+ * when the walk reached the top of the mount tree (and, checking, read
+ * every step of the memo): a path worth remembering, or remembered. */
+#define VFS_WALK_TOP  0x80000000u
+#define VFS_WALK_POS  (VFS_PATH_MAX - 1)
+
+/* What a walk does with the memo. */
+enum vfs_walk_mode {
+	VFS_WALK_BUILD,   /* build the path only */
+	VFS_WALK_RECORD,  /* build it and record the steps in the memo */
+	VFS_WALK_CHECK,   /* build nothing: do the steps match the memo's? */
+};
+
+/* Read mnt's parent, mountpoint and root into st, in one read. */
+static __always_inline void vfs__read_mount(struct vfs_step *st, __u64 *raw, struct mount *mnt)
+{
+	__u32 base = VFS_OFF(struct mount, mnt_parent);
+	__u32 span = VFS_OFF(struct mount, mnt) + VFS_OFF(struct vfsmount, mnt_root) + 8 - base;
+	__u32 o_mp = VFS_OFF(struct mount, mnt_mountpoint) - base;
+	__u32 o_root = VFS_OFF(struct mount, mnt) + VFS_OFF(struct vfsmount, mnt_root) - base;
+
+	st->obj = (__u64)mnt;
+	st->a = st->b = st->c = st->name = 0;
+	st->seq = 0;  /* even: a mount has no seqcount of its own */
+	if (span > VFS_RAW_MAX || o_mp > VFS_RAW_MAX - 8 || o_root > VFS_RAW_MAX - 8)
+		return;  /* a layout this code does not know: no crossing, no memo */
+	if (bpf_probe_read_kernel(raw, span, (char *)mnt + base))
+		return;
+	st->a = raw[0];
+	st->b = VFS_RAW(__u64, raw, o_mp);
+	st->c = VFS_RAW(__u64, raw, o_root);
+}
+
+/* Read d's parent, name hash and length, inode, name's address and d_seq
+ * into st, in one read. */
+static __always_inline void vfs__read_dentry(struct vfs_step *st, __u64 *raw, struct dentry *d)
+{
+	__u32 o_seq = VFS_OFF(struct dentry, d_seq);
+	__u32 o_parent = VFS_OFF(struct dentry, d_parent);
+	__u32 o_hash = VFS_OFF(struct dentry, d_name);
+	__u32 o_name = VFS_OFF(struct dentry, d_name.name);
+	__u32 o_inode = VFS_OFF(struct dentry, d_inode);
+
+	st->obj = (__u64)d;
+	st->a = st->b = st->c = st->name = 0;
+	st->seq = 1;  /* odd, never remembered, until read */
+	if (o_seq > VFS_RAW_MAX - 4 || o_parent > VFS_RAW_MAX - 8 || o_hash > VFS_RAW_MAX - 8 ||
+	    o_name > VFS_RAW_MAX - 8 || o_inode > VFS_RAW_MAX - 8)
+		return;
+	if (bpf_probe_read_kernel(raw, o_inode + 8, d))
+		return;
+	st->a = VFS_RAW(__u64, raw, o_parent);
+	st->b = VFS_RAW(__u64, raw, o_hash);
+	st->c = VFS_RAW(__u64, raw, o_inode);
+	st->name = VFS_RAW(__u64, raw, o_name);
+	st->seq = VFS_RAW(__u32, raw, o_seq);
+}
+
+/* The name's length, from the hash_len read with it (struct qstr). */
+static __always_inline __u32 vfs__name_len(const struct vfs_step *st)
+{
+	return ((const __u32 *)&st->b)[VFS_OFF(struct qstr, len) / 4 & 1];
+}
+
+/* The step a walk has just read is step n: record it, or compare it with
+ * the memo's. false: the check failed. */
+static __always_inline bool vfs__step(struct vfs_memo *memo, enum vfs_walk_mode mode, __u32 n,
+				      const struct vfs_step *st)
+{
+	struct vfs_step *m;
+
+	if (mode == VFS_WALK_BUILD)
+		return true;
+	if (n >= VFS_MEMO_STEPS)
+		return false;
+	m = &memo->step[n];
+	if (mode == VFS_WALK_RECORD) {
+		*m = *st;
+		return true;
+	}
+	/* an odd d_seq (a rename under way) never matches: what the walk
+	 * that recorded it read may be torn */
+	return m->obj == st->obj && m->a == st->a && m->b == st->b && m->c == st->c &&
+	       m->name == st->name && m->seq == st->seq && !(st->seq & 1);
+}
+
 /* Walk from dentry up to the root of everything, crossing mounts through
- * struct mount, prepending names in front of pos in the per-CPU path
- * buffer. With mnt NULL the walk stops at the dentry's file-system root (an
- * LSM inode hook has no mount). A global function: the verifier checks it
- * once for the whole program, not once per caller (a program that resolves
- * several paths would exceed its budget). So it takes its pointers as
- * numbers and finds the buffer itself. */
-__noinline __u32 vfs__walk(__u32 pos, __u64 dentry, __u64 mount)
+ * struct mount, prepending names in front of pos in the per-CPU path buffer
+ * (not when checking) and doing with the memo what mode (enum
+ * vfs_walk_mode) says. With mnt NULL the walk stops at the dentry's
+ * file-system root (an LSM inode hook has no mount). Returns pos,
+ * VFS_WALK_TOP or'ed in as said above.
+ * A global function: the verifier checks it once for the whole program, not
+ * once per caller (a program that resolves several paths would exceed its
+ * budget). So it takes its pointers as numbers and finds the buffer itself. */
+__noinline __u32 vfs__walk(__u32 pos, __u64 dentry, __u64 mount, __u32 mode)
 {
 	struct vfs_path_buf *pb = vfs__path_buf();
 	struct dentry *d = (struct dentry *)dentry;
 	struct vfsmount *vfsmnt = (struct vfsmount *)mount;
 	struct mount *mnt = vfsmnt ? mount__of(vfsmnt) : NULL;
+	struct vfs_memo *memo;
+	struct vfs_step *st, *ms;
 	int i;
 
 	if (!pb)
 		return pos;
+	memo = &pb->memo;
+	st = &memo->w.st;
+	ms = &memo->w.ms;
 	pos &= VFS_PATH_MAX - 1;
 
+	ms->c = 0;
+	/* Step 0 is the file's mount, step i + 1 what round i reads: one
+	 * counter, so the verifier sees one state per round. */
+	if (mnt) {
+		vfs__read_mount(ms, memo->w.raw, mnt);
+		if (!vfs__step(memo, mode, 0, ms))
+			return pos;
+	}
 	for (i = 0; i < VFS_PATH_DEPTH; i++) {
-		struct dentry *parent = READ_KERN(d->d_parent);
-		struct dentry *mnt_root = vfsmnt ? READ_KERN(vfsmnt->mnt_root) : NULL;
-		struct mount *up;
+		if (mnt && (__u64)d == ms->c) {
+			struct mount *up = (struct mount *)ms->a;
 
-		if (d == mnt_root) {
-			up = READ_KERN(mnt->mnt_parent);
-			if (!up || up == mnt)
+			if (!up || up == mnt) {
+				if (mode == VFS_WALK_RECORD)
+					memo->nsteps = i + 1;
+				if (mode != VFS_WALK_BUILD && memo->nsteps == i + 1)
+					pos |= VFS_WALK_TOP;
 				break;
-			d = READ_KERN(mnt->mnt_mountpoint);
+			}
+			d = (struct dentry *)ms->b;
 			mnt = up;
-			vfsmnt = (struct vfsmount *)&up->mnt;
+			vfs__read_mount(ms, memo->w.raw, mnt);
+			if (!vfs__step(memo, mode, i + 1, ms))
+				break;
 			continue;
 		}
-		if (!d || d == parent) {
-			if (d && mnt_root && pos == VFS_PATH_MAX - 1)
+		if (!d)
+			break;
+		vfs__read_dentry(st, memo->w.raw, d);
+		if (!vfs__step(memo, mode, i + 1, st))
+			break;
+		if ((__u64)d == st->a) {
+			if (mode != VFS_WALK_CHECK && ms->c && pos == VFS_PATH_MAX - 1)
 				pos = vfs__pseudo_name(pb, pos, d);
 			break;
 		}
-		if (!vfs__prepend_dentry(pb, &pos, d))
+		if (mode != VFS_WALK_CHECK &&
+		    !vfs__prepend(pb, &pos, (const void *)st->name, vfs__name_len(st)))
 			break;
-		d = parent;
+		d = (struct dentry *)st->a;
 	}
 	return pos;
 }
 
-/* Finish a path built at pos: "/" alone when nothing was prepended. */
-static __always_inline const char *vfs__path_done(struct vfs_path_buf *pb, __u32 pos)
+/* Where a path built at pos starts: "/" alone when nothing was prepended. */
+static __always_inline __u32 vfs__path_start(struct vfs_path_buf *pb, __u32 pos)
 {
 	if (pos >= VFS_PATH_MAX - 1) {
 		pos = VFS_PATH_MAX - 2;
 		pb->buf[pos] = '/';
 	}
-	return &pb->buf[pos & (VFS_PATH_MAX - 1)];
+	return pos & (VFS_PATH_MAX - 1);
+}
+
+static __always_inline const char *vfs__path_done(struct vfs_path_buf *pb, __u32 pos)
+{
+	return &pb->buf[vfs__path_start(pb, pos)];
+}
+
+/* Remember the path built in pb from start (by a walk that recorded its
+ * steps in memo) as the path of (d, mnt); the key goes in last, so a
+ * half-filled memo never matches. */
+static __always_inline void vfs__memo_fill(struct vfs_memo *memo, struct path *p,
+					   struct vfs_path_buf *pb, __u32 start)
+{
+	__u32 len = (VFS_PATH_MAX - 1 - start) & (VFS_PATH_MAX - 1);
+
+	if (bpf_probe_read_kernel(memo->path, len + 1, &pb->buf[start & (VFS_PATH_MAX - 1)]))
+		return;
+	memo->len = len;
+	memo->mnt = (__u64)p->mnt;
+	memo->dentry = (__u64)p->dentry;
 }
 
 /* The full path of path (a struct path in kernel memory), NUL-terminated in
- * the per-CPU buffer; NULL when there is no buffer. */
+ * the per-CPU memo or buffer; NULL when there is no buffer. */
 static __always_inline const char *vfs__path_str(struct path *path)
 {
 	struct vfs_path_buf *pb = vfs__path_buf();
+	struct vfs_memo *memo;
+	struct path *p;
+	__u32 pos, start;
 
 	if (!pb)
 		return NULL;
+	memo = &pb->memo;
+	p = &memo->w.at;
+	if (READ_KERN_INTO(p, sizeof(*p), *path))
+		return NULL;
+	if (p->dentry && memo->dentry == (__u64)p->dentry && memo->mnt == (__u64)p->mnt &&
+	    (vfs__walk(0, (__u64)p->dentry, (__u64)p->mnt, VFS_WALK_CHECK) & VFS_WALK_TOP))
+		return memo->path;
+	memo->dentry = 0;
 	pb->buf[VFS_PATH_MAX - 1] = '\0';
-	return vfs__path_done(pb, vfs__walk(VFS_PATH_MAX - 1, (__u64)READ_KERN(path->dentry),
-					    (__u64)READ_KERN(path->mnt)));
+	pos = vfs__walk(VFS_PATH_MAX - 1, (__u64)p->dentry, (__u64)p->mnt, VFS_WALK_RECORD);
+	start = vfs__path_start(pb, pos & VFS_WALK_POS);
+	if ((pos & VFS_WALK_TOP) && p->dentry)
+		vfs__memo_fill(memo, p, pb, start);
+	return &pb->buf[start];
 }
 
 /* The path of a dentry within its file system (no mount known). */
@@ -257,7 +453,8 @@ static __always_inline const char *vfs__dentry_str(struct dentry *d)
 	if (!pb)
 		return NULL;
 	pb->buf[VFS_PATH_MAX - 1] = '\0';
-	return vfs__path_done(pb, vfs__walk(VFS_PATH_MAX - 1, (__u64)d, 0));
+	return vfs__path_done(pb, vfs__walk(VFS_PATH_MAX - 1, (__u64)d, 0, VFS_WALK_BUILD) &
+				      VFS_WALK_POS);
 }
 
 /* dir's path + "/" + name, name from user memory (a relative name of a
@@ -278,7 +475,8 @@ static __always_inline const char *vfs__path_join_user(struct path *dir, const c
 	pb->buf[VFS_PATH_MAX - 1] = '\0';
 	if (!vfs__prepend(pb, &pos, &pb->buf[VFS_PATH_MAX], (__u32)(n - 1)))
 		return &pb->buf[VFS_PATH_MAX];
-	return vfs__path_done(pb, vfs__walk(pos, (__u64)READ_KERN(dir->dentry), (__u64)READ_KERN(dir->mnt)));
+	return vfs__path_done(pb, vfs__walk(pos, (__u64)READ_KERN(dir->dentry), (__u64)READ_KERN(dir->mnt),
+					    VFS_WALK_BUILD) & VFS_WALK_POS);
 }
 
 /* Where a *at() syscall resolves a relative name: dirfd's file, or the cwd. */

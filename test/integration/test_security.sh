@@ -94,6 +94,55 @@ check "the shell's redirection: O_CREAT and O_TRUNC as the LSM hook sees them" \
 check "no security_file_open names the symlink" \
     test "$(count "$WORK/open" security_file_open "A(\"pathname\") | contains(\"data-link\")")" = 0
 
+# --- security_file_open: a path that changes between two opens ----------------------
+# The kernel side remembers the last path it resolved on each CPU; these opens
+# must each carry the path the file had at that moment. One process, pinned to
+# one CPU, makes every open and change itself (no other open in between): it
+# opens a file, renames a directory above it, opens the same file (the same
+# dentry) again, renames the file, opens it again, then alternates two files.
+mkdir -p "$D/ren/old/sub"; echo r >"$D/ren/old/sub/f"; echo 1 >"$D/alt1"; echo 2 >"$D/alt2"
+tracee -o json -e security_file_open -- taskset -c 0 python3 -c '
+import os, sys
+d = sys.argv[1]
+def opened(p): open(p).close()
+opened(d + "/ren/old/sub/f")
+os.rename(d + "/ren/old", d + "/ren/new")
+opened(d + "/ren/new/sub/f")
+os.rename(d + "/ren/new/sub/f", d + "/ren/new/sub/g")
+opened(d + "/ren/new/sub/g")
+for i in range(3):
+    opened(d + "/alt1"); opened(d + "/alt2")
+' "$D" >"$WORK/renamed" 2>/dev/null
+check "rename workload exits 0" test $? = 0
+check "old path, new path after the directory's rename, new name after the file's, alternating files" \
+    jq -e -s --arg d "$D" '[.[] | select(.eventName == "security_file_open") | .args[0].value
+        | select(startswith($d + "/"))] == [$d + "/ren/old/sub/f", $d + "/ren/new/sub/f",
+        $d + "/ren/new/sub/g", $d + "/alt1", $d + "/alt2", $d + "/alt1", $d + "/alt2",
+        $d + "/alt1", $d + "/alt2"]' "$WORK/renamed"
+check "the three opens of the renamed file name its inode" test "$(count "$WORK/renamed" \
+    security_file_open "(A(\"pathname\") | startswith(\"$D/ren/\")) and A(\"inode\") == $(ino "$D/ren/new/sub/g")")" = 3
+
+# The same for a mount moved between two opens (a private mount namespace: the
+# tmpfs goes from m1 to m2 with MS_MOVE, the file's dentry and mount unchanged).
+mkdir -p "$D/m1" "$D/m2"
+tracee -o json -e security_file_open -- unshare -m --propagation private taskset -c 0 python3 -c '
+import ctypes, os, sys
+d = sys.argv[1].encode()
+libc = ctypes.CDLL(None, use_errno=True)
+def mount(src, dst, fs, flags):
+    if libc.mount(src, dst, fs, ctypes.c_ulong(flags), None):
+        sys.exit("mount: " + os.strerror(ctypes.get_errno()))
+mount(b"none", d + b"/m1", b"tmpfs", 0)
+open(d + b"/m1/f", "w").close()
+open(d + b"/m1/f").close()
+mount(d + b"/m1", d + b"/m2", None, 8192)  # MS_MOVE
+open(d + b"/m2/f").close()
+' "$D" >"$WORK/moved" 2>/dev/null
+check "mount-move workload exits 0" test $? = 0
+check "the file's path before and after its mount moved" \
+    jq -e -s --arg d "$D" '[.[] | select(.eventName == "security_file_open") | .args[0].value
+        | select(startswith($d + "/m"))] == [$d + "/m1/f", $d + "/m1/f", $d + "/m2/f"]' "$WORK/moved"
+
 # --- security_inode_unlink -----------------------------------------------------------
 echo a >"$D/gone1"; echo b >"$D/gone2"; mkdir "$D/adir"
 tracee -o json -e security_inode_unlink -- sh -c "rm $D/gone1; cd $D && rm gone2 && rmdir adir" \
