@@ -305,42 +305,26 @@ static __always_inline struct task_info *syscall__hook_task(void)
 	return bpf_map_lookup_elem(&task_info, &tid);
 }
 
-SYSCALL_HOOK(hook__security_enter)
-{
-	struct task_info *ti = syscall__hook_task();
-	__u64 args[6];
+/* A hook for the traced thread: with its task_info ti and the syscall's
+ * arguments args, it runs call. */
+#define SYSCALL_THREAD_HOOK(name, call)						\
+	SYSCALL_HOOK(name)							\
+	{									\
+		struct task_info *ti = syscall__hook_task();			\
+		__u64 args[6];							\
+										\
+		if (!ti)							\
+			return 0;						\
+		syscall__read_regs(args, task__pt_regs());			\
+		call;								\
+		return 0;							\
+	}
 
-	if (!ti)
-		return 0;
-	syscall__read_regs(args, task__pt_regs());
-	sec__sys_enter(ctx, ti, nr, args, events);
-	return 0;
-}
-
+SYSCALL_THREAD_HOOK(hook__security_enter, sec__sys_enter(ctx, ti, nr, args, events))
 /* Two hooks at exit, each within the verifier's budget: both resolve paths. */
-SYSCALL_HOOK(hook__security_exit)
-{
-	struct task_info *ti = syscall__hook_task();
-	__u64 args[6];
-
-	if (!ti)
-		return 0;
-	syscall__read_regs(args, task__pt_regs());
-	sec__sys_exit(ctx, ti, nr, args, ret, events);
-	return 0;
-}
-
-SYSCALL_HOOK(hook__security_ext_exit)
-{
-	struct task_info *ti = syscall__hook_task();
-	__u64 args[6];
-
-	if (!ti)
-		return 0;
-	syscall__read_regs(args, task__pt_regs());
-	ext__sys_exit(ctx, ti, nr, args, ret, events);
-	return 0;
-}
+SYSCALL_THREAD_HOOK(hook__security_exit, sec__sys_exit(ctx, ti, nr, args, ret, events))
+SYSCALL_THREAD_HOOK(hook__security_ext_exit, ext__sys_exit(ctx, ti, nr, args, ret, events))
+SYSCALL_THREAD_HOOK(hook__capture_exit, capture__sys_exit(ctx, ti, args, nr, ret))
 
 SYSCALL_HOOK(hook__capture_enter)
 {
@@ -348,18 +332,6 @@ SYSCALL_HOOK(hook__capture_enter)
 
 	syscall__read_regs(args, task__pt_regs());
 	capture__sys_enter(args);
-	return 0;
-}
-
-SYSCALL_HOOK(hook__capture_exit)
-{
-	struct task_info *ti = syscall__hook_task();
-	__u64 args[6];
-
-	if (!ti)
-		return 0;
-	syscall__read_regs(args, task__pt_regs());
-	capture__sys_exit(ctx, ti, args, nr, ret);
 	return 0;
 }
 
