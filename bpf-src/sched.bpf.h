@@ -210,8 +210,10 @@ int tracee_sched_process_exit(struct bpf_raw_tracepoint_args *ctx)
 const volatile struct cap_noaudit_ranges cap_noaudit = {};
 
 /* The kernel stack from here up: this program, the tracepoint's glue
- * (bpf_trace_run5 and the like), cap_capable, then its callers. */
-#define CAP_STACK_FRAMES 8
+ * (bpf_trace_run5 and the like, a frame more when several programs share
+ * the tracepoint), cap_capable, then its callers. Six frames reach the
+ * callers here; the helper costs the same for 16, which leaves room. */
+#define CAP_STACK_FRAMES 16
 
 /* ip is a return address: it lies just past its call, so it can be its
  * function's end (a call that is the last instruction) but never its start. */
