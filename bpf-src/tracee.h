@@ -142,7 +142,7 @@ struct event_config {
 	unsigned char enabled;
 	unsigned char argnum;
 	unsigned char at_entry;                 /* emit at syscall entry, not exit */
-	unsigned char entry_sys_enter;         /* ... by sys_enter: its own trace event did not load */
+	unsigned char pad;
 	unsigned char kinds[TRACEE_MAX_ARGS];   /* enum arg_kind to read, per argument */
 };
 

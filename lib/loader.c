@@ -156,15 +156,8 @@ static unsigned char arg_kind_to_read(const struct arg_def *a, bool show_env)
 	return a->kind;
 }
 
-/* An event made at syscall entry comes from sys_enter only where its own
- * trace event does not load (lib/syscalls.c lists both). */
-static bool entry_by_sys_enter(const struct probe_plan *plan, int id)
-{
-	return plan->chosen[id] && probe_has_prog(plan->chosen[id], "tracee_sys_enter");
-}
-
 /* The kernel side reads each selected event's arguments as the table says. */
-static int select_events(int fd, const struct tracee_config *cfg, const struct probe_plan *plan)
+static int select_events(int fd, const struct tracee_config *cfg)
 {
 	for (uint32_t id = 0; id < TRACEE_MAX_EVENTS; id++) {
 		const struct event_def *d = events_by_id((int)id);
@@ -175,7 +168,6 @@ static int select_events(int fd, const struct tracee_config *cfg, const struct p
 		ec.enabled = 1;
 		ec.argnum = d->argnum;
 		ec.at_entry = d->at_entry;
-		ec.entry_sys_enter = d->at_entry && entry_by_sys_enter(plan, (int)id);
 		for (int i = 0; i < d->argnum && i < TRACEE_MAX_ARGS; i++)
 			ec.kinds[i] = arg_kind_to_read(&d->args[i], cfg->show_exec_env);
 		if (bpf_map_update_elem(fd, &id, &ec, BPF_ANY))
@@ -392,7 +384,7 @@ int loader_start(struct loader *l, const void *obj, size_t len, const struct tra
 	l->stats_fd = map_fd(l->obj, "stats");
 	l->traced_fd = map_fd(l->obj, "traced_tgids");
 	l->task_fd = map_fd(l->obj, "task_info");
-	if ((err = select_events(map_fd(l->obj, "event_config"), cfg, l->plan))) {
+	if ((err = select_events(map_fd(l->obj, "event_config"), cfg))) {
 		loader_err("selecting events failed", err);
 		return err;
 	}
